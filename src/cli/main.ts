@@ -2,9 +2,18 @@
 import { parseArgs } from 'node:util';
 import { CliCommand, CliIO, UsageError } from './command';
 import { isFcboxError } from '../spec/errors';
+import { validateCommand } from './validate';
+import { listCommand } from './list';
+import { startCommand } from './start';
+import { invokeCommand } from './invoke';
 
 // Each subcommand registers itself here, one line each.
-const commands: CliCommand[] = [];
+const commands: CliCommand[] = [
+  validateCommand,
+  listCommand,
+  startCommand,
+  invokeCommand,
+];
 
 function formatHelp(cmd: CliCommand): string {
   const lines = [`${cmd.usage}`, '', cmd.summary, '', 'Options:'];
@@ -34,7 +43,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     const options = Object.fromEntries(
-      Object.entries(cmd.options).map(([k, o]) => [k, { type: o.type, short: o.short, multiple: o.multiple }]),
+      // parseArgs rejects keys that are present but undefined.
+      Object.entries(cmd.options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
     );
     let parsed;
     try {

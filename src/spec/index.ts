@@ -1,0 +1,11 @@
+/** The public face of `spec/`: everything the CLI, the host and the editor need from s.yaml. */
+export * from './model';
+export { FcboxError, isFcboxError } from './errors';
+export { DIAGNOSTIC_CODES } from './codes';
+export type { DiagnosticCode } from './codes';
+export { nodeFileAccess } from './fileAccess';
+export type { FileAccess } from './fileAccess';
+export { findProjectFiles } from './discover';
+export { loadProject, loadProjects, findFunction, variableReferences } from './project';
+export type { LoadOptions, VariableReference } from './project';
+export type { Outcome } from './resolve';
