@@ -17,8 +17,13 @@ const commands: CliCommand[] = [
 
 function formatHelp(cmd: CliCommand): string {
   const lines = [`${cmd.usage}`, '', cmd.summary, '', 'Options:'];
-  for (const opt of Object.values(cmd.options)) lines.push(`  ${opt.help}`);
-  lines.push('  --help  show this help');
+  // `help` is "FLAGS  description"; align the descriptions in one column.
+  const rows = [...Object.values(cmd.options).map((o) => o.help), '--help  show this help'].map((h) => {
+    const cut = h.indexOf('  ');
+    return cut < 0 ? [h, ''] : [h.slice(0, cut), h.slice(cut).trim()];
+  });
+  const width = Math.max(...rows.map(([flags]) => flags.length)) + 2;
+  for (const [flags, text] of rows) lines.push(`  ${flags.padEnd(width)}${text}`.trimEnd());
   return lines.join('\n') + '\n';
 }
 

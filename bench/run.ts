@@ -1,0 +1,208 @@
+/**
+ * `npm run bench`: every figure measured side by side in one run and written to bench/report.json.
+ *  (a) warm event invoke through the gateway (a separate `fcbox start` process, as users run it) vs the same
+ *      server called directly: latency p50/p99 and throughput;
+ *  (b) cold start in process mode: first response through Instance minus the same server spawned bare;
+ *  (c) the same in docker mode vs a bare `docker run` of the same image.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { freePort } from '../src/host/backend';
+import { Instance } from '../src/host/instance';
+import { loadProject } from '../src/spec';
+import { buildImage } from '../test/support/images';
+
+const ROOT = path.resolve(__dirname, '..');
+const BENCH = __dirname;
+const SEQUENTIAL = 2000;
+const CONCURRENCY = 8;
+const THROUGHPUT_MS = 3000;
+const COLD_RUNS = 10;
+const DOCKER_RUNS = 3;
+const EVENT = Buffer.from('{"hello":"bench"}');
+
+interface Target {
+  port: number;
+  path: string;
+  headers: http.OutgoingHttpHeaders;
+}
+
+function post(agent: http.Agent, t: Target): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: t.port, method: 'POST', path: t.path, agent, headers: { ...t.headers, 'content-length': EVENT.length } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(EVENT);
+  });
+}
+
+async function latency(t: Target): Promise<{ p50: number; p99: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const samples: number[] = [];
+  for (let i = 0; i < SEQUENTIAL + 200; i++) {
+    const t0 = process.hrtime.bigint();
+    await post(agent, t);
+    if (i >= 200) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  agent.destroy();
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(samples.length * 0.5)], p99: samples[Math.floor(samples.length * 0.99)] };
+}
+
+async function throughput(t: Target): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const end = Date.now() + THROUGHPUT_MS;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < end) {
+        await post(agent, t);
+        done++;
+      }
+    }),
+  );
+  agent.destroy();
+  return done / (THROUGHPUT_MS / 1000);
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Polls a bare server the way a tight hand-written harness would: connect every millisecond, then invoke. */
+async function firstResponse(port: number, t0: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: false });
+  for (;;) {
+    if (await accepts(port)) {
+      try {
+        await post(agent, { port, path: '/invoke', headers: {} });
+        return Date.now() - t0;
+      } catch {
+        // docker's proxy accepted before the server did
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function warm(): Promise<Record<string, number>> {
+  const serverPort = await freePort();
+  const gw: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'start', BENCH, '--port', '0', '--backend', 'process'], {
+    env: { ...process.env, FCBOX_BENCH_PORT: String(serverPort) },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const url = await new Promise<string>((resolve) => {
+    let out = '';
+    gw.stdout?.on('data', (c) => {
+      out += c;
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+  });
+  const gateway: Target = { port: Number(new URL(url).port), path: '/2023-03-30/functions/echo/invocations', headers: {} };
+  const direct: Target = { port: serverPort, path: '/invoke', headers: { 'content-type': 'application/octet-stream', 'x-fc-request-id': 'bench' } };
+  await post(new http.Agent(), gateway); // cold start outside the measurement
+  const d = await latency(direct);
+  const g = await latency(gateway);
+  const dt = await throughput(direct);
+  const gt = await throughput(gateway);
+  gw.kill('SIGTERM');
+  await new Promise((r) => gw.once('close', r));
+  return {
+    directP50Ms: d.p50,
+    directP99Ms: d.p99,
+    gatewayP50Ms: g.p50,
+    gatewayP99Ms: g.p99,
+    p50OverheadMs: g.p50 - d.p50,
+    directRps: dt,
+    gatewayRps: gt,
+    throughputRatio: gt / dt,
+  };
+}
+
+async function coldProcess(): Promise<Record<string, number>> {
+  const fn = loadProject(path.join(BENCH, 's.yaml')).functions[0];
+  const bare: number[] = [];
+  const fcbox: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const port = await freePort();
+    let t0 = Date.now();
+    const child = spawn('node', ['server.js'], { cwd: BENCH, env: { ...process.env, FC_SERVER_PORT: String(port) }, stdio: 'ignore' });
+    bare.push(await firstResponse(port, t0));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+
+    const inst = new Instance({ ...fn, port: await freePort() }, { backend: 'process' });
+    t0 = Date.now();
+    const r = await inst.invoke({ body: EVENT });
+    if (r.status !== 200) throw new Error(`cold invoke failed: ${r.error?.message}`);
+    fcbox.push(Date.now() - t0);
+    await inst.stop();
+  }
+  return { bareFirstResponseMs: median(bare), fcboxFirstResponseMs: median(fcbox), overheadMs: median(fcbox) - median(bare) };
+}
+
+async function coldDocker(): Promise<Record<string, number>> {
+  const image = buildImage('bench', BENCH, 'FROM {{base}}\nWORKDIR /app\nCOPY server.js .\nENTRYPOINT ["node", "/app/server.js"]\n');
+  const fn = { ...loadProject(path.join(BENCH, 's.yaml')).functions[0], runtime: 'custom-container', codeDir: undefined, command: undefined, args: undefined, image, port: 9000 };
+  const bare: number[] = [];
+  const fcbox: number[] = [];
+  for (let i = 0; i < DOCKER_RUNS; i++) {
+    const port = await freePort();
+    let t0 = Date.now();
+    const id = execFileSync('docker', ['run', '-d', '-p', `127.0.0.1:${port}:9000`, image], { encoding: 'utf8' }).trim();
+    bare.push(await firstResponse(port, t0));
+    execFileSync('docker', ['rm', '-f', id]);
+
+    const inst = new Instance(fn, { backend: 'docker' });
+    t0 = Date.now();
+    const r = await inst.invoke({ body: EVENT });
+    if (r.status !== 200) throw new Error(`docker cold invoke failed: ${r.error?.message}`);
+    fcbox.push(Date.now() - t0);
+    await inst.stop();
+  }
+  return { bareDockerRunMs: median(bare), fcboxDockerMs: median(fcbox), overheadMs: median(fcbox) - median(bare) };
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT });
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: require('node:os').cpus().length as number,
+    warmEventInvoke: await warm(),
+    coldStartProcess: await coldProcess(),
+    coldStartDocker: await coldDocker(),
+  };
+  fs.writeFileSync(path.join(BENCH, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  const w = report.warmEventInvoke;
+  const f = (n: number) => n.toFixed(2);
+  const signed = (n: number, digits = 0) => `${n >= 0 ? '+' : ''}${n.toFixed(digits)}`;
+  const rows = [
+    ['warm invoke p50 (ms)', f(w.directP50Ms), f(w.gatewayP50Ms), `${signed(w.p50OverheadMs, 2)} (goal ≤ 0.30)`],
+    ['warm invoke p99 (ms)', f(w.directP99Ms), f(w.gatewayP99Ms), signed(w.gatewayP99Ms - w.directP99Ms, 2)],
+    [`throughput, ${CONCURRENCY} clients (req/s)`, w.directRps.toFixed(0), w.gatewayRps.toFixed(0), `${(w.throughputRatio * 100).toFixed(0)} % (goal ≥ 70 %)`],
+    ['cold start, process (ms)', String(report.coldStartProcess.bareFirstResponseMs), String(report.coldStartProcess.fcboxFirstResponseMs), `${signed(report.coldStartProcess.overheadMs)} (goal ≤ 30)`],
+    ['cold start, docker (ms)', String(report.coldStartDocker.bareDockerRunMs), String(report.coldStartDocker.fcboxDockerMs), signed(report.coldStartDocker.overheadMs)],
+  ];
+  const header = ['', 'direct / bare', 'fcbox', 'overhead'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
+  console.log(`\nwritten to ${path.relative(process.cwd(), path.join(BENCH, 'report.json'))}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

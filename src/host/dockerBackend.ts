@@ -1,0 +1,195 @@
+/**
+ * Runs an instance in a container through the Docker engine API (dockerode, which honours DOCKER_HOST /
+ * DOCKER_TLS_VERIFY / DOCKER_CERT_PATH). Ports are published on 127.0.0.1 only; containers carry labels so a
+ * later run can find and remove what a crashed one left behind.
+ */
+import * as os from 'node:os';
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import { FcboxError } from '../spec/errors';
+import { Backend, BackendIO, ExitInfo, RunningServer, preferredPort } from './backend';
+import { caExited, caFilePermission } from './faults';
+import { listeningSockets } from './sockets';
+import { RunSpec } from './types';
+
+const OWNER_LABEL = 'fcbox.owner';
+const OWNER = `${os.hostname()}/${process.pid}`;
+
+let shared: Docker | undefined;
+
+/** One client per process; a bad DOCKER_HOST is the user's to fix, not a stack trace. */
+export function dockerClient(): Docker {
+  if (!shared) {
+    try {
+      shared = new Docker();
+    } catch (e) {
+      throw new FcboxError('DockerUnavailable', `cannot use DOCKER_HOST: ${(e as Error).message}`, 'set DOCKER_HOST to unix:///var/run/docker.sock or tcp://host:2375, or unset it');
+    }
+  }
+  return shared;
+}
+
+/** Fails with one line saying what is wrong with the engine and what to do. */
+export async function ensureDocker(docker = dockerClient()): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+    if (err.code === 'EACCES') {
+      throw new FcboxError('DockerUnavailable', `permission denied on ${where}`, 'add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again), or use --backend process');
+    }
+    if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
+      throw new FcboxError(
+        'DockerUnavailable',
+        `Docker is not running or not installed (nothing answers at ${where})`,
+        'start Docker (Docker Desktop, or `sudo systemctl start docker`), install it from https://docs.docker.com/get-docker/, or use --backend process for custom runtimes',
+      );
+    }
+    throw new FcboxError('DockerUnavailable', `the Docker engine at ${where} does not answer: ${err.message}`, 'check that Docker is running and DOCKER_HOST is right');
+  }
+}
+
+/** What the debugger needs from an image: its own entrypoint, command and working dir (design.md §4). */
+export async function inspectImage(image: string, docker = dockerClient()): Promise<{ entrypoint: string[]; cmd: string[]; workingDir: string }> {
+  const info = await docker.getImage(image).inspect();
+  const list = (v: string | string[] | undefined | null) => (v == null ? [] : Array.isArray(v) ? v : [v]);
+  return { entrypoint: list(info.Config.Entrypoint), cmd: list(info.Config.Cmd), workingDir: info.Config.WorkingDir || '/' };
+}
+
+export class DockerBackend implements Backend {
+  constructor(private readonly docker = dockerClient()) {}
+
+  async start(spec: RunSpec, io: BackendIO): Promise<RunningServer> {
+    await ensureDocker(this.docker);
+    await this.removeLeftovers(spec.functionId, io);
+    await this.ensureImage(spec.image as string, io);
+
+    const hostPort = await preferredPort(spec.server.hostPort);
+    const extraHostPorts = await Promise.all(spec.extraPorts.map((p) => preferredPort(p.hostPort)));
+    const published = [{ containerPort: spec.server.containerPort, hostPort }, ...spec.extraPorts.map((p, i) => ({ containerPort: p.containerPort, hostPort: extraHostPorts[i] }))];
+    const container = await this.docker.createContainer({
+      name: `fcbox-${slug(spec.functionId)}-${Date.now().toString(36)}`,
+      Image: spec.image,
+      Entrypoint: spec.entrypoint,
+      Cmd: spec.argv,
+      WorkingDir: spec.cwd,
+      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      Labels: { ...spec.labels, [OWNER_LABEL]: OWNER },
+      ExposedPorts: Object.fromEntries(published.map((p) => [`${p.containerPort}/tcp`, {}])),
+      Tty: false,
+      HostConfig: {
+        // Loopback only: a published server (or inspector) port on 0.0.0.0 is open to the whole network.
+        PortBindings: Object.fromEntries(published.map((p) => [`${p.containerPort}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(p.hostPort) }]])),
+        Binds: spec.mounts.map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
+      },
+    });
+    const remove = () => container.remove({ force: true }).catch(() => undefined);
+
+    // Attach before start so the first lines (often the reason it died) are not lost.
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const out = new PassThrough();
+    const err = new PassThrough();
+    out.on('data', (c: Buffer) => io.output('stdout', c));
+    err.on('data', (c: Buffer) => io.output('stderr', c));
+    this.docker.modem.demuxStream(stream, out, err);
+    const streamEnded = new Promise<void>((resolve) => stream.once('end', resolve).once('close', resolve));
+
+    // Waiting before start needs 'next-exit': the default 'not-running' returns at once for a created container.
+    const waited = container.wait({ condition: 'next-exit' });
+    try {
+      await container.start();
+    } catch (e) {
+      await remove();
+      throw startError(spec, (e as Error).message);
+    }
+    const pid = (await container.inspect()).State.Pid;
+    const exited: Promise<ExitInfo> = waited
+      .then(async (r: { StatusCode: number }) => {
+        await Promise.race([streamEnded, new Promise((r2) => setTimeout(r2, 200))]);
+        io.output('stdout', null);
+        io.output('stderr', null);
+        return { code: r.StatusCode, signal: null };
+      })
+      .catch((e: Error) => ({ code: null, signal: null, error: e.message }));
+    return {
+      host: '127.0.0.1',
+      port: hostPort,
+      extraHostPorts,
+      exited,
+      description: `container ${container.id.slice(0, 12)}`,
+      proxied: true,
+      // The container has its own network namespace: its /proc/<pid>/net lists only its sockets. Readable when
+      // the engine runs on this machine; undefined (remote engines) makes readiness fall back to connecting.
+      listening: () => listeningSockets(pid),
+      async stop() {
+        await remove();
+        await exited;
+      },
+    };
+  }
+
+  private async removeLeftovers(functionId: string, io: BackendIO): Promise<void> {
+    const found = await this.docker.listContainers({ all: true, filters: { label: [`fcbox.function=${functionId}`] } });
+    for (const c of found) {
+      if (!isOrphan(c.Labels[OWNER_LABEL])) continue;
+      io.progress(`removing leftover container ${c.Id.slice(0, 12)} of an earlier run`);
+      await this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  private async ensureImage(image: string, io: BackendIO): Promise<void> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return;
+    } catch {
+      // not present locally: pull it
+    }
+    io.progress(`pulling image ${image}`);
+    try {
+      const stream = await this.docker.pull(image);
+      let last = 0;
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(
+          stream,
+          (e: Error | null) => (e ? reject(e) : resolve()),
+          (ev: { status?: string; id?: string; progress?: string }) => {
+            if (Date.now() - last < 1000) return;
+            last = Date.now();
+            io.progress(`pulling ${image}: ${[ev.id, ev.status, ev.progress].filter(Boolean).join(' ')}`);
+          },
+        );
+      });
+    } catch (e) {
+      throw new FcboxError('ImagePullFailed', `cannot pull image ${image}: ${(e as Error).message.split('\n')[0]}`, 'check the image name, run `docker login` for private registries, or build the image locally');
+    }
+    io.progress(`pulled image ${image}`);
+  }
+}
+
+/** A leftover belongs to a run on this machine whose process is gone (or to an earlier instance of ours). */
+function isOrphan(owner: string | undefined): boolean {
+  if (!owner) return true;
+  const [host, pid] = owner.split('/');
+  if (host !== os.hostname()) return false;
+  if (Number(pid) === process.pid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The engine refuses to start a process the way FC's agent would (seed 001 §7.2.2, §7.2.3). */
+function startError(spec: RunSpec, message: string): FcboxError {
+  const what = spec.bootstrapPath ?? (spec.entrypoint ?? spec.argv ?? []).join(' ');
+  if (/permission denied/i.test(message)) return caFilePermission(what);
+  if (/exec format error/i.test(message)) return caExited('exec user process caused "exec format error"', 'start the script with a shebang such as #!/bin/bash, or build for linux/amd64', []);
+  if (/no such file|not found/i.test(message)) return caExited(`the start command was not found: ${message}`, 'check the command/entrypoint and that the file exists in the image', []);
+  return caExited(message, 'see the engine message above', []);
+}
+
+function slug(id: string): string {
+  return (id.split('/').pop() ?? 'fn').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').slice(0, 40);
+}

@@ -1,0 +1,237 @@
+/**
+ * The loopback front door emulating FC's APIs for every function of a workspace (design.md §3): InvokeFunction
+ * (FC 2.0 and 3.0), HTTP trigger paths, `x-fc-invocation-target`, and one custom-domain style port per HTTP
+ * function. Requests and responses are checked against the platform's limits (seed 001 §4.5).
+ */
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { FcboxError } from '../spec/errors';
+import { preferredPort } from './backend';
+import { invalidArgument, LIMITS, STATUS_BY_CODE } from './faults';
+import { headerBytes, newRequestId } from './headers';
+import { Instance, InvokeOptions } from './instance';
+import { stablePort } from './runSpec';
+import { InvokeResult } from './types';
+
+export interface GatewayOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Give each HTTP function its own stable port serving `/{path}` as a custom domain would (default true). */
+  functionPorts?: boolean;
+}
+
+type Route =
+  | { kind: 'event'; instance: Instance; async: boolean }
+  | { kind: 'http'; instance: Instance; path: string; basePath?: string };
+
+/** Seed 001 §4.5: response headers the platform sets itself; ours are recomputed. */
+const RESPONSE_HEADERS_DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'proxy-authenticate', 'content-length']);
+const PROXY_PATH = /^\/2016-08-15\/proxy\/([^/]+)\/([^/?]+)(\/[^?]*)?(\?.*)?$/;
+const TARGET = /^\/?2016-08-15\/proxy\/([^/]+)\/([^/]+)\/?$/;
+const INVOKE_V2 = /^\/2016-08-15\/services\/([^/]+)\/functions\/([^/]+)\/invocations\/?(\?.*)?$/;
+const INVOKE_V3 = /^\/2023-03-30\/functions\/([^/]+)\/invocations\/?(\?.*)?$/;
+/** X-Fc-Log-Result carries at most the last 4 KB of an invocation's log (seed 001 "Function log formats"). */
+const TAIL_BYTES = 4096;
+
+export class Gateway {
+  private readonly servers: http.Server[] = [];
+  private readonly functionPorts = new Map<string, number>();
+  private mainPort = 0;
+
+  constructor(
+    private readonly instances: Instance[],
+    private readonly options: GatewayOptions = {},
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.mainPort}`;
+  }
+
+  /** The custom-domain style URL of each HTTP function, by function id. */
+  functionUrls(): Map<string, string> {
+    return new Map([...this.functionPorts].map(([id, port]) => [id, `http://127.0.0.1:${port}`]));
+  }
+
+  async listen(): Promise<string> {
+    this.mainPort = await this.serve(this.options.port ?? 0, (req) => this.route(req));
+    if (this.options.functionPorts ?? true) {
+      for (const instance of this.instances.filter((i) => i.fn.kind === 'http')) {
+        const port = await this.serve(await preferredPort(stablePort(`${instance.fn.id}#http`)), (req) => ({
+          kind: 'http',
+          instance,
+          path: req.url ?? '/',
+        }));
+        this.functionPorts.set(instance.fn.id, port);
+      }
+    }
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
+    );
+  }
+
+  private serve(port: number, route: (req: http.IncomingMessage) => Route | FcboxError): Promise<number> {
+    const server = http.createServer((req, res) => {
+      void this.handle(req, res, route).catch((e: Error) => {
+        if (!res.headersSent) sendError(res, newRequestId(), new FcboxError('InternalError', e.message, 'this is a bug in fcbox; please report it'));
+      });
+    });
+    server.keepAliveTimeout = 0;
+    this.servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, route: (req: http.IncomingMessage) => Route | FcboxError): Promise<void> {
+    const requestId = newRequestId();
+    const limit = checkRequestLimits(req);
+    if (limit) {
+      req.resume();
+      return sendError(res, requestId, limit);
+    }
+    const r = route(req);
+    if (r instanceof FcboxError) {
+      req.resume();
+      return sendError(res, requestId, r);
+    }
+    const body = await readBody(req);
+    if (!body) return sendError(res, requestId, invalidArgument('the request body is larger than 6 MB', 'send at most 6 MB (seed 001 §4.5); put large payloads in OSS and pass a reference'), true);
+    const tail = String(req.headers['x-fc-log-type'] ?? '').toLowerCase() === 'tail';
+
+    if (r.kind === 'event') {
+      if (r.async) {
+        // Async: FC acknowledges with 202 and runs the invocation later; its output shows up in the logs.
+        res.writeHead(202, { 'x-fc-request-id': requestId, 'content-length': '0' }).end();
+        void r.instance.invoke({ body, requestId });
+        return;
+      }
+      const result = await r.instance.invoke({ body, requestId });
+      if (result.error) return sendError(res, requestId, result.error, false, result, tail);
+      const headers: http.OutgoingHttpHeaders = { 'x-fc-request-id': requestId, 'content-length': String(result.body.length) };
+      if (result.headers['content-type']) headers['content-type'] = result.headers['content-type'];
+      if (result.functionError) headers['x-fc-error-type'] = 'UnhandledInvocationError';
+      if (tail) headers['x-fc-log-result'] = tailOf(result);
+      res.writeHead(200, headers).end(result.body);
+      return;
+    }
+
+    const options: InvokeOptions = { basePath: r.basePath };
+    const result = await r.instance.invoke({ method: req.method, path: r.path, headers: req.headers as Record<string, string | string[]>, body, requestId }, options);
+    if (result.error) return sendError(res, requestId, result.error, false, result, tail, true);
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(result.headers)) if (!RESPONSE_HEADERS_DROPPED.has(k) && v !== undefined) headers[k] = v;
+    headers['x-fc-request-id'] = requestId;
+    headers['content-length'] = String(result.body.length);
+    if (result.functionError) headers['x-fc-error-type'] = 'UnhandledInvocationError';
+    if (tail) headers['x-fc-log-result'] = tailOf(result);
+    res.writeHead(result.status, headers).end(result.body);
+  }
+
+  private route(req: http.IncomingMessage): Route | FcboxError {
+    const url = req.url ?? '/';
+    const target = req.headers['x-fc-invocation-target'];
+    if (typeof target === 'string') {
+      // Seed 001 §7.2.8: with the header the server sees the path without the /2016-08-15/proxy prefix.
+      const m = TARGET.exec(target);
+      if (!m) return invalidArgument(`x-fc-invocation-target "${target}" is not 2016-08-15/proxy/{service}/{function}`, 'use the form 2016-08-15/proxy/SERVICE/FUNCTION');
+      const instance = this.find(decodeURIComponent(m[2]), decodeURIComponent(m[1]));
+      return instance instanceof FcboxError ? instance : { kind: 'http', instance, path: url };
+    }
+    let m = PROXY_PATH.exec(url);
+    if (m) {
+      const instance = this.find(decodeURIComponent(m[2]), decodeURIComponent(m[1]));
+      if (instance instanceof FcboxError) return instance;
+      // Seed 001 §7.2.8 and §4.5: on the system path the server sees the whole path, prefix included, and is told
+      // the prefix in x-fc-base-path.
+      return { kind: 'http', instance, path: url, basePath: `/2016-08-15/proxy/${m[1]}/${m[2]}/` };
+    }
+    const async = String(req.headers['x-fc-invocation-type'] ?? '').toLowerCase() === 'async';
+    if ((m = INVOKE_V2.exec(url))) {
+      // `service.qualifier` addresses a version or alias; locally there is only LATEST.
+      const instance = this.find(decodeURIComponent(m[2]), decodeURIComponent(m[1]).split('.')[0]);
+      return instance instanceof FcboxError ? instance : { kind: 'event', instance, async };
+    }
+    if ((m = INVOKE_V3.exec(url))) {
+      const instance = this.find(decodeURIComponent(m[1]));
+      return instance instanceof FcboxError ? instance : { kind: 'event', instance, async };
+    }
+    return new FcboxError('PathNotSupported', `${req.method} ${url.split('?')[0]} is not an API fcbox serves`, `use POST ${this.url}/2023-03-30/functions/FUNCTION/invocations or ${this.url}/2016-08-15/proxy/SERVICE/FUNCTION/PATH`);
+  }
+
+  /** By name, and by service when given; 3.0.0 functions have no service, so any service name matches them. */
+  private find(name: string, service?: string): Instance | FcboxError {
+    const matches = this.instances.filter((i) => i.fn.name === name && (service === undefined || i.fn.service === undefined || i.fn.service === service));
+    if (matches.length === 1) return matches[0];
+    const known = this.instances.map((i) => (i.fn.service ? `${i.fn.service}/${i.fn.name}` : i.fn.name)).join(', ') || 'none';
+    if (matches.length === 0) return new FcboxError('FunctionNotFound', `function not found: ${service ? `${service}/` : ''}${name}`, `known functions: ${known}`);
+    return new FcboxError('InvalidArgument', `function name ${name} is ambiguous`, `address it with its service: /2016-08-15/services/SERVICE/functions/${name}/invocations`);
+  }
+}
+
+/** Seed 001 §4.5 "Limits on HTTP requests": 400 InvalidArgument for headers or path over 4 KB. */
+function checkRequestLimits(req: http.IncomingMessage): FcboxError | undefined {
+  const hb = headerBytes(req.rawHeaders);
+  if (hb > LIMITS.requestHeaderBytes) {
+    return invalidArgument(`the request headers are ${hb} bytes, over the 4 KB limit`, 'send fewer or smaller headers (keys and values count, seed 001 §4.5)');
+  }
+  const pb = Buffer.byteLength(req.url ?? '');
+  if (pb > LIMITS.pathBytes) {
+    return invalidArgument(`the request path is ${pb} bytes, over the 4 KB limit`, 'shorten the path and query (seed 001 §4.5); send data in the body');
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > LIMITS.bodyBytes) {
+    return invalidArgument(`the request body is ${declared} bytes, over the 6 MB limit`, 'send at most 6 MB (seed 001 §4.5); put large payloads in OSS and pass a reference');
+  }
+  return undefined;
+}
+
+/** The body, or undefined once it passes 6 MB (chunked uploads declare no length up front). */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > LIMITS.bodyBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function tailOf(result: InvokeResult): string {
+  const text = result.logs.map((l) => l.text).join('\n');
+  const bytes = Buffer.from(text);
+  return bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES)).toString('base64');
+}
+
+/**
+ * Platform errors the way FC returns them, `{ErrorCode, ErrorMessage}`, plus what a developer needs next: the fix
+ * and the last log lines. A timeout is the function's failure: FC answers InvokeFunction with 200 and
+ * X-Fc-Error-Type; an HTTP trigger has no such channel, so it gets 502.
+ */
+function sendError(res: http.ServerResponse, requestId: string, e: FcboxError, close = false, result?: InvokeResult, tail = false, httpTrigger = false): void {
+  let status = STATUS_BY_CODE[e.code] ?? 500;
+  if (httpTrigger && status === 200) status = 502;
+  const body = Buffer.from(JSON.stringify({ ErrorCode: e.code, ErrorMessage: e.message, Fix: e.hint, Logs: e.details }));
+  const headers: http.OutgoingHttpHeaders = { 'x-fc-request-id': requestId, 'content-type': 'application/json', 'content-length': String(body.length) };
+  if (result?.functionError) headers['x-fc-error-type'] = 'UnhandledInvocationError';
+  if (tail && result) headers['x-fc-log-result'] = tailOf(result);
+  if (close) headers.connection = 'close';
+  res.writeHead(status, headers).end(body);
+}

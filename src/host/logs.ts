@@ -1,0 +1,121 @@
+/**
+ * Per-instance log lines with timestamps and the request they belong to. Seed 001 "Function log formats": the
+ * server prints `FC Invoke Start RequestId: …` / `FC Invoke End RequestId: …` (and `FC Initialize …`); when it
+ * prints none, a line belongs to the only request in flight at the time, if there is exactly one.
+ */
+import { LogLine } from './types';
+
+const MARKER = /FC (?:Invoke|Initialize) (Start|End) RequestId: ?([\w.:-]+)/;
+const KEEP_LINES = 5000;
+
+/** Turns a byte stream into lines; call the returned function with each chunk and once with `null` at the end. */
+export function lineSplitter(onLine: (text: string) => void): (chunk: Buffer | string | null) => void {
+  let rest = '';
+  return (chunk) => {
+    if (chunk === null) {
+      if (rest) onLine(rest);
+      rest = '';
+      return;
+    }
+    rest += chunk.toString();
+    const parts = rest.split(/\r?\n/);
+    rest = parts.pop() as string;
+    for (const p of parts) onLine(p);
+  };
+}
+
+/** Request ids remembered for marker bookkeeping; older ones are forgotten. */
+const KEEP_IDS = 1000;
+
+export class LogBook {
+  private readonly lines: LogLine[] = [];
+  private readonly inFlight = new Set<string>();
+  /** Requests whose Start marker was printed and whose End marker was not (yet). */
+  private readonly open = new Set<string>();
+  private readonly started = new Set<string>();
+  private readonly ended = new Set<string>();
+  private readonly endWaiters = new Map<string, () => void>();
+  /** Whether this server has printed any marker, so its lines are worth waiting for. */
+  private usesMarkers = false;
+
+  constructor(private readonly emit: (line: LogLine) => void) {}
+
+  add(stream: LogLine['stream'], text: string, level?: LogLine['level']): LogLine {
+    const line: LogLine = { time: Date.now(), stream, text, requestId: this.attribute(text) };
+    if (level) line.level = level;
+    this.lines.push(line);
+    if (this.lines.length > KEEP_LINES) this.lines.splice(0, this.lines.length - KEEP_LINES);
+    this.emit(line);
+    return line;
+  }
+
+  system(text: string, level: LogLine['level'] = 'info', requestId?: string): void {
+    const line: LogLine = { time: Date.now(), stream: 'system', text, level, requestId };
+    this.lines.push(line);
+    this.emit(line);
+  }
+
+  begin(requestId: string): void {
+    this.inFlight.add(requestId);
+  }
+
+  end(requestId: string): void {
+    this.inFlight.delete(requestId);
+    this.open.delete(requestId);
+    this.endWaiters.delete(requestId);
+  }
+
+  printedMarkers(requestId: string): boolean {
+    return this.started.has(requestId);
+  }
+
+  /**
+   * Output travels through a pipe (or docker's attach stream), the response through a socket: the request's
+   * lines can arrive just after its response. When the server prints markers, wait briefly for the End marker;
+   * otherwise give already-buffered output one turn of the event loop.
+   */
+  async settle(requestId: string): Promise<void> {
+    if (this.ended.has(requestId)) return;
+    if (!this.started.has(requestId) && !this.usesMarkers) return new Promise((r) => setImmediate(r));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 100);
+      this.endWaiters.set(requestId, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  linesFor(requestId: string): LogLine[] {
+    return this.lines.filter((l) => l.requestId === requestId);
+  }
+
+  all(): LogLine[] {
+    return [...this.lines];
+  }
+
+  private attribute(text: string): string | undefined {
+    const m = MARKER.exec(text);
+    if (m) {
+      const [, edge, id] = m;
+      if (edge === 'Start') {
+        this.open.add(id);
+        this.usesMarkers = true;
+        remember(this.started, id);
+      } else {
+        this.open.delete(id);
+        remember(this.ended, id);
+        this.endWaiters.get(id)?.();
+      }
+      return id;
+    }
+    if (this.open.size === 1) return this.open.values().next().value;
+    if (this.open.size === 0 && this.inFlight.size === 1) return this.inFlight.values().next().value;
+    return undefined;
+  }
+}
+
+function remember(set: Set<string>, id: string): void {
+  set.add(id);
+  if (set.size > KEEP_IDS) set.delete(set.values().next().value as string);
+}
