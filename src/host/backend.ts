@@ -29,6 +29,11 @@ export interface RunningServer {
   readonly proxied: boolean;
   /** LISTEN sockets of the server; undefined when they cannot be read (remote engine, not Linux). */
   listening(): ListeningSocket[] | undefined;
+  /**
+   * LISTEN sockets on the server's port in its network namespace, whoever owns them: one bounded read of
+   * /proc/<pid>/net/tcp and tcp6, without `listening()`'s walk over the process group's fds. Undefined without /proc.
+   */
+  bound(): ListeningSocket[] | undefined;
   /** Kills the server and everything it started; resolves when nothing is left. */
   stop(): Promise<void>;
 }

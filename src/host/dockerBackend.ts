@@ -122,6 +122,7 @@ export class DockerBackend implements Backend {
       // The container has its own network namespace: its /proc/<pid>/net lists only its sockets. Readable when
       // the engine runs on this machine; undefined (remote engines) makes readiness fall back to connecting.
       listening: () => listeningSockets(pid),
+      bound: () => listeningSockets(pid, undefined, spec.server.containerPort),
       async stop() {
         await remove();
         await exited;

@@ -67,17 +67,17 @@ export function scfHeaders(fn: FunctionSpec, requestId: string, c: Credentials):
   };
 }
 
-/** FC: `POST /invoke`, octet-stream (seed 001 §4.4 table). SCF: `POST /event-invoke` (seed 004 "Function invocation"). */
+/**
+ * FC: `POST /invoke`, octet-stream (seed 001 §4.4 table). SCF: `POST /event-invoke` (seed 004 "Function invocation").
+ * The headers object is fresh per call and belongs to the caller, which may add to it (content-length).
+ */
 export function eventRequest(fn: FunctionSpec, requestId: string, body: Buffer, c: Credentials): UpstreamRequest {
   if (fn.platform === 'scf') {
     return { method: 'POST', path: '/event-invoke', body, headers: { ...scfHeaders(fn, requestId, c), 'content-type': 'application/json' } };
   }
-  return {
-    method: 'POST',
-    path: '/invoke',
-    body,
-    headers: { ...fcCommonHeaders(fn, requestId, '/invoke', c), 'content-type': 'application/octet-stream' },
-  };
+  const headers = fcCommonHeaders(fn, requestId, '/invoke', c);
+  headers['content-type'] = 'application/octet-stream';
+  return { method: 'POST', path: '/invoke', body, headers };
 }
 
 /**

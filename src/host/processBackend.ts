@@ -62,6 +62,8 @@ export class ProcessBackend implements Backend {
       listening() {
         return pid ? listeningSockets(process.pid, socketInodes(processGroup(pid))) : undefined;
       },
+      // The server shares our network namespace, and start() saw its port free: whatever listens there is its.
+      bound: () => listeningSockets(process.pid, undefined, port),
       async stop() {
         if (pid) killGroup(pid);
         await exited;
