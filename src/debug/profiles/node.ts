@@ -1,0 +1,56 @@
+/**
+ * Node.js: the V8 inspector, switched on through NODE_OPTIONS so any start command that ends in `node` works
+ * (a bash bootstrap included). VS Code attaches with js-debug (`type: node`).
+ */
+import * as http from 'node:http';
+import { FcboxError } from '../../spec/errors';
+import { appendOption, DebugProfile } from './profile';
+
+export const nodeProfile: DebugProfile = {
+  language: 'node',
+  containerPort: 9229,
+  cue: { pattern: /Debugger listening on ws:\/\//, description: '"Debugger listening on ws://…"' },
+
+  // Node's inspector answers plain HTTP; asking for /json/version proves the published port reaches it, which a
+  // bare TCP connect cannot (docker's userland proxy accepts connections before the container listens).
+  probe(port) {
+    return new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/json/version', timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+  },
+
+  failure(text) {
+    const m = /Starting inspector on (\S+) failed: (.*)/.exec(text);
+    if (!m) return undefined;
+    return new FcboxError(
+      'DebuggerNotStarted',
+      `the Node inspector could not listen on ${m[1]}: ${m[2]}`,
+      'set "debugPort" to a free port, or stop the other process using it',
+    );
+  },
+
+  enable(spec, listen) {
+    // --inspect-brk pauses before the first line; js-debug's continueOnAttach resumes it unless stopOnEntry.
+    const flag = listen.wait ? '--inspect-brk' : '--inspect';
+    return { ...spec, env: appendOption(spec.env, 'NODE_OPTIONS', `${flag}=${listen.host}:${listen.port}`) };
+  },
+
+  attachConfiguration(t) {
+    return {
+      type: 'node',
+      request: 'attach',
+      name: t.name,
+      address: '127.0.0.1',
+      port: t.port,
+      localRoot: t.localRoot,
+      remoteRoot: t.remoteRoot,
+      continueOnAttach: !t.stopOnEntry,
+      skipFiles: ['<node_internals>/**'],
+    };
+  },
+};
