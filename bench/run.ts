@@ -3,7 +3,10 @@
  *  (a) warm event invoke through the gateway (a separate `fcbox start` process, as users run it) vs the same
  *      server called directly: latency p50/p99 and throughput;
  *  (b) cold start in process mode: first response through Instance minus the same server spawned bare;
- *  (c) the same in docker mode vs a bare `docker run` of the same image.
+ *  (c) the same in docker mode vs a bare `docker run` of the same image;
+ *  (d) validation time per s.yaml against a bare YAML parse (bench/validation.ts);
+ *  (e) debugging: launch → attach event and invoke → paused, process and docker (bench/debug.ts).
+ * Extension activation time is measured inside a real VS Code by the e2e run (test/e2e/.out/results.json).
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +17,8 @@ import { freePort } from '../src/host/backend';
 import { Instance } from '../src/host/instance';
 import { loadProject } from '../src/spec';
 import { buildImage } from '../test/support/images';
+import { runDebugBench } from './debug';
+import { runValidationBench } from './validation';
 
 const ROOT = path.resolve(__dirname, '..');
 const BENCH = __dirname;
@@ -250,6 +255,8 @@ async function main(): Promise<void> {
     warmEventInvoke: await warm(),
     coldStartProcess: ONLY_WARM ? ({} as Record<string, number>) : await coldProcess(),
     coldStartDocker: ONLY_WARM ? ({} as Record<string, number>) : await coldDocker(),
+    validation: runValidationBench(),
+    debug: ONLY_WARM ? [] : await runDebugBench(),
   };
   if (ONLY_WARM) return void console.log(JSON.stringify(report.warmEventInvoke, null, 2));
   fs.writeFileSync(path.join(BENCH, 'report.json'), JSON.stringify(report, null, 2) + '\n');
@@ -269,6 +276,13 @@ async function main(): Promise<void> {
     ],
     ['cold start, process (ms)', String(report.coldStartProcess.bareFirstResponseMs), String(report.coldStartProcess.fcboxFirstResponseMs), `${signed(report.coldStartProcess.overheadMs)} (goal ≤ 30)`],
     ['cold start, docker (ms)', String(report.coldStartDocker.bareDockerRunMs), String(report.coldStartDocker.fcboxDockerMs), signed(report.coldStartDocker.overheadMs)],
+    [
+      `validation per s.yaml (ms, ${report.validation.files} files)`,
+      f(report.validation.bareYamlParseMsPerFile),
+      f(report.validation.fcboxLoadMsPerFile),
+      `× ${report.validation.ratio.toFixed(1)} of a bare YAML parse`,
+    ],
+    ...report.debug.map((d) => [`debug ${d.mode}: launch → attach, invoke → paused (ms)`, '', `${d.launchToAttachMs.median}, ${d.invokeToPausedMs.median}`, `median of ${d.runs}`]),
   ];
   const header = ['', 'direct / bare', 'fcbox', 'overhead'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
