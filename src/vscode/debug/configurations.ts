@@ -1,0 +1,73 @@
+/**
+ * Debug configurations for the `fcbox` type: one dynamic configuration per function in the workspace (so F5
+ * works without a launch.json), launch.json's initial content, and the defaults the settings supply.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FunctionSpec } from '../../spec/model';
+import { DEBUG_TYPE, LaunchArguments } from '../../debug/configuration';
+import { hostOptions } from '../settings';
+import type { WorkspaceFunctions } from './index';
+
+type LaunchConfiguration = vscode.DebugConfiguration & LaunchArguments;
+
+/** How a launch configuration names a function: as the user would, unless the name repeats in its project. */
+function functionQuery(fn: FunctionSpec, all: FunctionSpec[]): string {
+  const query = fn.service ? `${fn.service}/${fn.name}` : fn.name;
+  const clash = all.some((f) => f !== fn && f.projectFile === fn.projectFile && (f.service ? `${f.service}/${f.name}` : f.name) === query);
+  return clash ? fn.id : query;
+}
+
+/** A launch configuration for one function; the `fcbox.function.debug` command starts exactly this. */
+export function debugConfigurationFor(fn: FunctionSpec, all: FunctionSpec[] = [fn]): LaunchConfiguration {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fn.projectFile));
+  const project = folder ? path.join('${workspaceFolder}', path.relative(folder.uri.fsPath, fn.projectFile)) : fn.projectFile;
+  return { type: DEBUG_TYPE, request: 'launch', name: `Debug ${fn.name}`, project, function: functionQuery(fn, all) };
+}
+
+function inFolder(fn: FunctionSpec, folder: vscode.WorkspaceFolder | undefined): boolean {
+  return !folder || !path.relative(folder.uri.fsPath, fn.projectFile).startsWith('..');
+}
+
+/** Dynamic configurations (the "FC Box" entry of Run and Debug's picker) and launch.json's initial ones. */
+export class FunctionConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly functions: WorkspaceFunctions) {}
+
+  async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
+    await this.functions.ready();
+    const all = this.functions.functions();
+    return all.filter((fn) => inFolder(fn, folder)).map((fn) => debugConfigurationFor(fn, all));
+  }
+}
+
+/** Fills what a configuration leaves out: the function (F5 without launch.json), and the settings' host options. */
+export class LaunchResolver implements vscode.DebugConfigurationProvider {
+  constructor(private readonly functions: WorkspaceFunctions) {}
+
+  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    if (!config.type && !config.request && !config.name) {
+      const picked = await this.pickFunction(folder);
+      if (!picked) return undefined;
+      config = picked;
+    }
+    if (config.request !== 'launch') return config;
+    const settings = hostOptions(folder?.uri);
+    return { backend: settings.backend, runtimeImages: settings.runtimeImages, ...config };
+  }
+
+  private async pickFunction(folder: vscode.WorkspaceFolder | undefined): Promise<LaunchConfiguration | undefined> {
+    await this.functions.ready();
+    const all = this.functions.functions();
+    const candidates = all.filter((fn) => inFolder(fn, folder));
+    if (candidates.length === 0) {
+      void vscode.window.showErrorMessage('FC Box: no function to debug: this workspace has no s.yaml (or serverless.yml) declaring one.');
+      return undefined;
+    }
+    if (candidates.length === 1) return debugConfigurationFor(candidates[0], all);
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((fn) => ({ label: fn.name, description: fn.runtime, detail: vscode.workspace.asRelativePath(fn.projectFile), fn })),
+      { placeHolder: 'Function to debug' },
+    );
+    return picked && debugConfigurationFor(picked.fn, all);
+  }
+}

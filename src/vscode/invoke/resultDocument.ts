@@ -1,0 +1,67 @@
+import { STATUS_CODES } from 'http';
+import * as vscode from 'vscode';
+import type { InvokeRequest, InvokeResult } from '../../host/types';
+import type { FunctionSpec } from '../../spec/model';
+import { formatLogLine } from '../InstanceManager';
+
+const SCHEME = 'fcbox-result';
+/** Results are kept only for their open editors; older ones are dropped. */
+const KEEP = 20;
+
+/** Invocation results as read-only Markdown documents (a content provider's documents cannot be edited). */
+export class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, this);
+  private seq = 0;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? 'This result is no longer kept; invoke the function again.';
+  }
+
+  async show(fn: FunctionSpec, title: string, req: InvokeRequest, result: InvokeResult): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${fn.name} #${++this.seq}.md` });
+    this.contents.set(uri.toString(), renderResult(fn, title, req, result));
+    for (const key of [...this.contents.keys()].slice(0, Math.max(0, this.contents.size - KEEP))) this.contents.delete(key);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+  }
+}
+
+export function renderResult(fn: FunctionSpec, title: string, req: InvokeRequest, r: InvokeResult): string {
+  const out: string[] = [];
+  const verdict = r.error ? r.error.code : r.functionError ? 'function error' : 'ok';
+  out.push(`# ${fn.name} · ${r.status} ${STATUS_CODES[r.status] ?? ''} · ${verdict}`, '');
+  out.push(`- Request: ${title}${req.body?.length ? ` (${req.body.length} bytes)` : ''}`);
+  out.push(`- Request ID: \`${r.requestId}\``);
+  out.push(`- Duration: ${r.durationMs} ms`, '');
+  if (r.error) {
+    out.push(`## ${r.error.code}`, '', r.error.message, '');
+    if (r.error.hint) out.push(`**Fix:** ${r.error.hint}`, '');
+    if (r.error.details) out.push(fence('text', r.error.details), '');
+  }
+  out.push('## Response headers', '', fence('http', Object.entries(r.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('\n')), '');
+  out.push('## Body', '', body(r), '');
+  out.push(`## Logs (${r.logs.length} line${r.logs.length === 1 ? '' : 's'})`, '', fence('fcbox-log', r.logs.map(formatLogLine).join('\n')), '');
+  return out.join('\n');
+}
+
+function body(r: InvokeResult): string {
+  if (!r.body.length) return '_(empty)_';
+  const text = r.body.toString('utf8');
+  try {
+    return fence('json', JSON.stringify(JSON.parse(text), null, 2));
+  } catch {
+    // Not JSON: show it as it came, or say how much binary there was.
+    return text.includes('\uFFFD') ? `_(${r.body.length} bytes of binary data)_` : fence('text', text);
+  }
+}
+
+function fence(language: string, text: string): string {
+  const ticks = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return `${ticks}${language}\n${text}\n${ticks}`;
+}
