@@ -20,6 +20,14 @@ export interface SourceRange {
   end: Position;
 }
 
+/** A machine-applicable fix, so editors need not read it out of the message. */
+export interface DiagnosticFix {
+  /** Text that replaces the diagnostic's range ("did you mean"). */
+  replacement?: string;
+  /** Absolute path of the start file the problem is in (permission, `#!` line, CRLF). */
+  startFile?: string;
+}
+
 export interface Diagnostic {
   file: string;
   range: SourceRange;
@@ -29,6 +37,7 @@ export interface Diagnostic {
   message: string;
   /** What the user should do about it. */
   hint?: string;
+  fix?: DiagnosticFix;
 }
 
 /** A lifecycle hook (initializer, preFreeze, preStop). Timeouts are in seconds. */

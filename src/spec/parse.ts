@@ -1,5 +1,5 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
-import { Diagnostic, SourceRange } from './model';
+import { Diagnostic, DiagnosticFix, SourceRange } from './model';
 import { DiagnosticCode, severityOf } from './codes';
 
 /** Guards against alias bombs: a few KB of YAML anchors can expand to millions of nodes. */
@@ -30,8 +30,8 @@ export class ParsedFile {
     return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
   }
 
-  report(code: DiagnosticCode, range: SourceRange, message: string, hint?: string): void {
-    this.diagnostics.push({ file: this.file, range, severity: severityOf(code), code, message, ...(hint ? { hint } : {}) });
+  report(code: DiagnosticCode, range: SourceRange, message: string, hint?: string, fix?: DiagnosticFix): void {
+    this.diagnostics.push({ file: this.file, range, severity: severityOf(code), code, message, ...(hint ? { hint } : {}), ...(fix ? { fix } : {}) });
   }
 
   /** The node at `path`, following aliases; undefined when any step is missing. */

@@ -62,15 +62,15 @@ function checkFiles(parsed: ParsedFile, { spec, at }: NormalisedFunction, files:
   }
   // FC execs the start file itself (seeds/003): it must be executable and be a binary or a `#!` script.
   if (stat.executable === false) {
-    parsed.report('CAFilePermission', range, `start file is not executable: ${shown}`, `run: chmod +x ${shown}`);
+    parsed.report('CAFilePermission', range, `start file is not executable: ${shown}`, `run: chmod +x ${shown}`, { startFile });
   }
   const head = files.readHead(startFile, 4096) ?? Buffer.alloc(0);
   const isElf = head.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
   const isScript = head.subarray(0, 2).toString('latin1') === '#!';
   if (!isElf && !isScript) {
-    parsed.report('CAExited', range, `start file has no #! line and is not a binary: ${shown}`, 'make the first line #!/bin/bash (or the interpreter it needs)');
+    parsed.report('CAExited', range, `start file has no #! line and is not a binary: ${shown}`, 'make the first line #!/bin/bash (or the interpreter it needs)', { startFile });
   } else if (isScript && head.includes('\r\n')) {
-    parsed.report('bootstrap-crlf', range, `start file has Windows (CRLF) line endings: ${shown}`, `convert it to LF, e.g. sed -i 's/\\r$//' ${shown}`);
+    parsed.report('bootstrap-crlf', range, `start file has Windows (CRLF) line endings: ${shown}`, `convert it to LF, e.g. sed -i 's/\\r$//' ${shown}`, { startFile });
   }
 }
 

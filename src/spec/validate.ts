@@ -26,12 +26,12 @@ export function validateSchema(parsed: ParsedFile): void {
   const seen = new Set<string>();
   for (const error of relevant(validate.errors ?? [])) {
     const at = instancePath(error.instancePath);
-    const { code, message, hint, onKey } = describe(error, at);
+    const { code, message, hint, onKey, replacement } = describe(error, at);
     const target = error.keyword === 'additionalProperties' ? [...at, (error.params as { additionalProperty: string }).additionalProperty] : at;
     const key = `${code}|${target.join('/')}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    parsed.report(code, parsed.locate(target, onKey ? 'key' : 'value'), message, hint);
+    parsed.report(code, parsed.locate(target, onKey ? 'key' : 'value'), message, hint, replacement ? { replacement } : undefined);
   }
 }
 
@@ -43,7 +43,7 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => !['anyOf', 'if', 'oneOf'].includes(e.keyword) && !e.schemaPath.includes('/definitions/expr'));
 }
 
-function describe(error: ErrorObject, at: YamlPath): { code: DiagnosticCode; message: string; hint?: string; onKey?: boolean } {
+function describe(error: ErrorObject, at: YamlPath): { code: DiagnosticCode; message: string; hint?: string; onKey?: boolean; replacement?: string } {
   const last = at[at.length - 1];
   const name = last === undefined ? 'the file' : typeof last === 'number' ? `${String(at[at.length - 2])}[${last}]` : last;
   const params = error.params as Record<string, unknown>;
@@ -57,6 +57,7 @@ function describe(error: ErrorObject, at: YamlPath): { code: DiagnosticCode; mes
         message: guess ? `unknown key "${unknown}"; did you mean "${guess}"?` : `unknown key "${unknown}" under ${name}`,
         hint: guess ? `rename it to ${guess}` : `known keys: ${known.join(', ')}`,
         onKey: true,
+        replacement: guess,
       };
     }
     case 'required':
@@ -70,6 +71,7 @@ function describe(error: ErrorObject, at: YamlPath): { code: DiagnosticCode; mes
         code: 'invalid-value',
         message: `not an allowed value for ${name}: ${String(error.data)}`,
         hint: `${guess ? `did you mean "${guess}"? ` : ''}allowed: ${allowed.join(', ')}`,
+        replacement: guess,
       };
     }
     case 'minimum':

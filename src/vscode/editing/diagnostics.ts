@@ -22,11 +22,16 @@ const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export function toVscodeDiagnostic(d: Diagnostic): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(toRange(d.range), d.hint ? `${d.message} (${d.hint})` : d.message, SEVERITY[d.severity]);
-  diagnostic.source = DIAGNOSTIC_SOURCE;
-  diagnostic.code = d.code;
-  return diagnostic;
+/**
+ * Keeps the spec diagnostic beside the editor's, so quick fixes use its structured `fix`. Code action providers
+ * receive the very objects published to the collection, so the subclass survives the round trip.
+ */
+export class FcboxDiagnostic extends vscode.Diagnostic {
+  constructor(readonly spec: Diagnostic) {
+    super(toRange(spec.range), spec.hint ? `${spec.message} (${spec.hint})` : spec.message, SEVERITY[spec.severity]);
+    this.source = DIAGNOSTIC_SOURCE;
+    this.code = spec.code;
+  }
 }
 
 /** Publishes every project's diagnostics (source `fcbox`), replacing a file's set whenever the index re-parses. */
@@ -38,7 +43,7 @@ export function registerDiagnostics(projects: ProjectIndex): vscode.Disposable {
     for (const project of projects.all()) {
       byFile.set(project.file, []);
       for (const d of relevant(project, schemaElsewhere)) {
-        byFile.set(d.file, [...(byFile.get(d.file) ?? []), toVscodeDiagnostic(d)]);
+        byFile.set(d.file, [...(byFile.get(d.file) ?? []), new FcboxDiagnostic(d)]);
       }
     }
     collection.clear();

@@ -52,6 +52,7 @@ describe('spec/validate: every diagnostic code, with its message and range', () 
     assert.equal(d.severity, 'warning');
     assert.equal(at(d), '11:7');
     assert.deepEqual(d.range.end, { line: 10, character: 13 });
+    assert.deepEqual(d.fix, { replacement: 'timeout' });
   });
 
   it('unknown-key in edition 1.0.0 (a case slip such as cAPort)', () => {
@@ -89,6 +90,7 @@ services:
     assert.equal(d.message, 'not an allowed value for triggerType: htp');
     assert.match(d.hint!, /^did you mean "http"\?/);
     assert.equal(at(d), '13:24');
+    assert.deepEqual(d.fix, { replacement: 'http' });
   });
 
   it('out-of-range', () => {
@@ -133,6 +135,7 @@ services:
     assert.equal(d.message, 'start file is not executable: code/bootstrap');
     assert.equal(d.hint, 'run: chmod +x code/bootstrap');
     assert.equal(at(d), '10:13');
+    assert.deepEqual(d.fix, { startFile: path.join(dir, 'code/bootstrap') });
   });
 
   it('CAExited: bootstrap without a #! line', () => {
