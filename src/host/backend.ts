@@ -41,6 +41,11 @@ export interface RunningServer {
 export interface BackendIO {
   output(stream: 'stdout' | 'stderr', chunk: Buffer | null): void;
   progress(message: string): void;
+  /**
+   * Aborted when the instance is stopped before start() resolved: start() then rejects with `signal.reason` at its
+   * next step and leaves nothing behind (an image pull is cut short).
+   */
+  signal?: AbortSignal;
 }
 
 export interface Backend {

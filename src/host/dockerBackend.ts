@@ -61,9 +61,12 @@ export class DockerBackend implements Backend {
   constructor(private readonly docker = dockerClient()) {}
 
   async start(spec: RunSpec, io: BackendIO): Promise<RunningServer> {
+    const signal = io.signal;
     await ensureDocker(this.docker);
     await this.removeLeftovers(spec.functionId, io);
+    signal?.throwIfAborted();
     await this.ensureImage(spec.image as string, io);
+    signal?.throwIfAborted();
 
     const hostPort = await preferredPort(spec.server.hostPort);
     const extraHostPorts = await Promise.all(spec.extraPorts.map((p) => preferredPort(p.hostPort)));
@@ -84,7 +87,11 @@ export class DockerBackend implements Backend {
         Binds: spec.mounts.map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
       },
     });
-    const remove = () => container.remove({ force: true }).catch(() => undefined);
+    const remove = () => removeContainer(container);
+    if (signal?.aborted) {
+      await remove();
+      signal.throwIfAborted();
+    }
 
     // Attach before start so the first lines (often the reason it died) are not lost.
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
@@ -100,18 +107,35 @@ export class DockerBackend implements Backend {
     try {
       await container.start();
     } catch (e) {
+      waited.catch(() => undefined);
       await remove();
       throw startError(spec, (e as Error).message);
     }
-    const pid = (await container.inspect()).State.Pid;
-    const exited: Promise<ExitInfo> = waited
-      .then(async (r: { StatusCode: number }) => {
-        await Promise.race([streamEnded, new Promise((r2) => setTimeout(r2, 200))]);
+    let pid: number;
+    try {
+      pid = (await container.inspect()).State.Pid;
+      signal?.throwIfAborted();
+    } catch (e) {
+      waited.catch(() => undefined);
+      await remove();
+      throw e;
+    }
+    let settle!: (info: ExitInfo) => void;
+    const exited = new Promise<ExitInfo>((resolve) => {
+      let done = false;
+      settle = (info) => {
+        if (done) return;
+        done = true;
         io.output('stdout', null);
         io.output('stderr', null);
-        return { code: r.StatusCode, signal: null };
-      })
-      .catch((e: Error) => ({ code: null, signal: null, error: e.message }));
+        resolve(info);
+      };
+    });
+    void untilExited(container, waited).then(async (info) => {
+      await Promise.race([streamEnded, new Promise((r2) => setTimeout(r2, 200))]);
+      settle(info);
+    });
+    let removing: Promise<void> | undefined;
     return {
       host: '127.0.0.1',
       port: hostPort,
@@ -123,19 +147,28 @@ export class DockerBackend implements Backend {
       // the engine runs on this machine; undefined (remote engines) makes readiness fall back to connecting.
       listening: () => listeningSockets(pid),
       bound: () => listeningSockets(pid, undefined, spec.server.containerPort),
+      // Removed whatever the backend believes about the container: a missed or mistaken exit must not leave it running.
       async stop() {
-        await remove();
+        removing ??= remove().catch((e: unknown) => {
+          removing = undefined;
+          throw e;
+        });
+        await removing;
+        // The container is gone; its wait normally answers at once, but nothing more is waited for if it does not.
+        const late = setTimeout(() => settle({ code: null, signal: 'SIGKILL' }), EXIT_REPORT_GRACE_MS);
         await exited;
+        clearTimeout(late);
       },
     };
   }
 
   private async removeLeftovers(functionId: string, io: BackendIO): Promise<void> {
+    io.signal?.throwIfAborted();
     const found = await this.docker.listContainers({ all: true, filters: { label: [`fcbox.function=${functionId}`] } });
     for (const c of found) {
       if (!isOrphan(c.Labels[OWNER_LABEL])) continue;
       io.progress(`removing leftover container ${c.Id.slice(0, 12)} of an earlier run`);
-      await this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      await removeContainer(this.docker.getContainer(c.Id)).catch(() => undefined);
     }
   }
 
@@ -151,6 +184,14 @@ export class DockerBackend implements Backend {
       const stream = await this.docker.pull(image);
       let last = 0;
       await new Promise<void>((resolve, reject) => {
+        const signal = io.signal;
+        // stop() while pulling: cut the pull short; the layers already fetched stay in the engine's cache.
+        const onAbort = () => {
+          reject(signal?.reason);
+          (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal?.aborted) onAbort();
         this.docker.modem.followProgress(
           stream,
           (e: Error | null) => (e ? reject(e) : resolve()),
@@ -162,10 +203,77 @@ export class DockerBackend implements Backend {
         );
       });
     } catch (e) {
+      if (io.signal?.aborted) throw io.signal.reason;
       throw new FcboxError('ImagePullFailed', `cannot pull image ${image}: ${(e as Error).message.split('\n')[0]}`, 'check the image name, run `docker login` for private registries, or build the image locally');
     }
     io.progress(`pulled image ${image}`);
   }
+}
+
+/** After stop() removed the container, how long its wait may take to report the exit before stop() stops listening. */
+const EXIT_REPORT_GRACE_MS = 2000;
+/** How long a removal someone else started (409 "removal already in progress") may take. */
+const REMOVAL_WAIT_MS = 10_000;
+
+/**
+ * Watches a container until it has really stopped. The engine's wait has been seen to answer (code 0) for a
+ * container that kept running, so its answer is only a cue: the container's own State.Running decides, and a
+ * container still running is waited for again.
+ */
+async function untilExited(container: Docker.Container, first: Promise<{ StatusCode: number }>): Promise<ExitInfo> {
+  let waited = first;
+  for (;;) {
+    let status: number | null = null;
+    let waitError: string | undefined;
+    try {
+      status = (await waited).StatusCode;
+    } catch (e) {
+      waitError = (e as Error).message;
+    }
+    let state: Docker.ContainerInspectInfo['State'];
+    try {
+      state = (await container.inspect()).State;
+    } catch (e) {
+      // Removed (404), or the engine no longer answers: either way there is nothing left to watch.
+      return waitError !== undefined && statusCode(e) !== 404 ? { code: null, signal: null, error: waitError } : { code: status, signal: null };
+    }
+    if (!state.Running) return { code: state.ExitCode ?? status, signal: null };
+    await new Promise((r) => setTimeout(r, 100));
+    // 'not-running' answers at once for a container that has stopped between the inspect and this call.
+    waited = container.wait({ condition: 'not-running' });
+  }
+}
+
+/** Removes a container, killing it first; one already gone (404) or being removed by someone else (409) is fine. */
+async function removeContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true });
+    return;
+  } catch (e) {
+    const code = statusCode(e);
+    if (code === 404) return;
+    if (code !== 409) {
+      const id = container.id.slice(0, 12);
+      throw new FcboxError('ContainerNotRemoved', `the Docker engine could not remove container ${id}: ${(e as Error).message.split('\n')[0]}`, `remove it with \`docker rm -f ${id}\``);
+    }
+  }
+  // 409: a removal is already under way; done when the engine no longer knows the container.
+  const deadline = Date.now() + REMOVAL_WAIT_MS;
+  while (Date.now() < deadline) {
+    try {
+      await container.inspect();
+    } catch (e) {
+      if (statusCode(e) === 404) return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await container.remove({ force: true }).catch((e: unknown) => {
+    if (statusCode(e) !== 404 && statusCode(e) !== 409) throw e;
+  });
+}
+
+function statusCode(e: unknown): number | undefined {
+  return (e as { statusCode?: number })?.statusCode;
 }
 
 /** A leftover belongs to a run on this machine whose process is gone (or to an earlier instance of ours). */

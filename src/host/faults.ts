@@ -30,6 +30,9 @@ export const STATUS_BY_CODE: Record<string, number> = {
   PortInUse: 503,
   DockerUnavailable: 503,
   ImagePullFailed: 503,
+  InstanceStopped: 503,
+  StartFailed: 500,
+  ContainerNotRemoved: 500,
 };
 
 export function lastLines(logs: LogLine[], n = 20): string | undefined {
@@ -97,6 +100,16 @@ export function functionTimeout(seconds: number, logs: LogLine[]): FcboxError {
     'make the handler faster or raise `timeout` in s.yaml; the instance was recycled',
     lastLines(logs),
   );
+}
+
+/** stop() came while the instance was still starting (a debugger never attached, --inspect-brk, a slow pull). */
+export function stoppedBeforeReady(name: string): FcboxError {
+  return new FcboxError('InstanceStopped', `the instance was stopped before it was ready: ${name}`, 'start it again when you want it to run');
+}
+
+/** The run specification could not be prepared (the debugger's transform failed), so nothing was started. */
+export function startFailed(reason: string): FcboxError {
+  return new FcboxError('StartFailed', `the instance could not be prepared to start: ${reason}`, 'nothing was started; read the log, fix the cause and start it again');
 }
 
 export function badResponse(reason: string): FcboxError {

@@ -12,7 +12,7 @@ import { FcboxError, isFcboxError } from '../spec/errors';
 import { Backend, RunningServer } from './backend';
 import { DockerBackend } from './dockerBackend';
 import { ProcessBackend } from './processBackend';
-import { badResponse, checkBootstrap, functionTimeout, LIMITS, processExited } from './faults';
+import { badResponse, checkBootstrap, functionTimeout, LIMITS, processExited, startFailed, stoppedBeforeReady } from './faults';
 import { eventRequest, headerBytes, Hook, hookRequest, httpRequest, isHookRequest, newRequestId, reportsFailure, UpstreamRequest } from './headers';
 import { lineSplitter, LogBook } from './logs';
 import { waitUntilReady } from './readiness';
@@ -31,6 +31,8 @@ interface Running {
   /** Keep-alive sockets waiting for the next request, and since when. */
   idleSince: WeakMap<Socket, number>;
   alive: boolean;
+  /** The start's: aborted by stop(), so a caller still waiting for the initializer gives up too. */
+  life: AbortSignal;
 }
 
 export interface InvokeOptions {
@@ -48,6 +50,8 @@ export class Instance extends EventEmitter {
   private readonly book: LogBook;
   private running?: Running;
   private starting?: Promise<Running>;
+  /** The current start's, from launch until stop(): aborting it makes a start under way give up and clean up. */
+  private life?: AbortController;
   private initializing?: Promise<InvokeResult | undefined>;
   private initialized = false;
   private beforeInitializeDone = false;
@@ -86,8 +90,10 @@ export class Instance extends EventEmitter {
 
   /** Starts the server, waits until it is ready and runs the initializer (if configured). Rejects with FcboxError. */
   async start(): Promise<void> {
-    await this.ensureStarted();
+    const r = await this.ensureStarted();
     const init = await this.initialize();
+    // Stopped while the initializer ran: its broken connection is not the server's fault.
+    if (r.life.aborted) throw r.life.reason;
     if (init?.error) throw init.error;
   }
 
@@ -146,6 +152,10 @@ export class Instance extends EventEmitter {
    * the server; nothing is left running afterwards.
    */
   async stop(options: { preStop?: boolean } = {}): Promise<void> {
+    // A start under way gives up instead of being waited for: a server held by --inspect-brk, or a debugger
+    // nobody attaches to, would otherwise keep stop() waiting until the start deadline.
+    this.life?.abort(stoppedBeforeReady(this.fn.name));
+    this.life = undefined;
     const pending = this.starting;
     if (pending) await pending.catch(() => undefined);
     const r = this.running;
@@ -162,18 +172,35 @@ export class Instance extends EventEmitter {
 
   private async ensureStarted(): Promise<Running> {
     if (this.running) return this.running;
-    this.starting ??= this.launch().finally(() => (this.starting = undefined));
+    if (!this.starting) {
+      const life = new AbortController();
+      this.life = life;
+      this.starting = this.launch(life.signal).finally(() => (this.starting = undefined));
+    }
     return this.starting;
   }
 
-  private async launch(): Promise<Running> {
+  private async launch(life: AbortSignal): Promise<Running> {
     this.setState('starting');
     this.initialized = false;
     this.beforeInitializeDone = false;
-    let spec = buildRunSpec(this.fn, { ...this.options, instanceId: randomUUID() });
-    if (this.options.transform) spec = await this.options.transform(spec, this.fn);
+    let spec: RunSpec;
+    try {
+      spec = buildRunSpec(this.fn, { ...this.options, instanceId: randomUUID() });
+      // The transform is the embedder's code (the debugger's): it may hang or throw, and neither may leave the
+      // instance 'starting' for good.
+      const transform = this.options.transform;
+      if (transform) spec = await abortable(Promise.resolve().then(() => transform(spec, this.fn)), life);
+    } catch (e) {
+      if (life.aborted) return this.stoppedEarly(life);
+      const error = isFcboxError(e) ? e : startFailed((e as Error)?.message ?? String(e));
+      this.book.system(`${error.code}: ${error.message}`, 'error');
+      this.setState('stopped');
+      throw error;
+    }
     if (spec.bootstrapPath && isCustomRuntime(this.fn)) {
       const problem = await checkBootstrap(spec.bootstrapPath);
+      if (life.aborted) return this.stoppedEarly(life);
       if (problem) return this.startFailed(problem);
     }
     const outputs = {
@@ -185,28 +212,40 @@ export class Instance extends EventEmitter {
       server = await this.makeBackend(spec).start(spec, {
         output: (stream, chunk) => outputs[stream](chunk),
         progress: (message) => this.book.system(message),
+        signal: life,
       });
     } catch (e) {
+      if (life.aborted) return this.stoppedEarly(life);
       return this.startFailed(asFcboxError(e));
     }
+    if (life.aborted) {
+      await server.stop().catch((e: unknown) => this.book.system(`cannot stop ${server.description}: ${(e as Error).message}`, 'warning'));
+      return this.stoppedEarly(life);
+    }
     this.book.system(`started ${this.fn.name} (${server.description}, ${spec.backend})`);
-    const running: Running = { server, spec, agent: new http.Agent({ keepAlive: true }), idleSince: new WeakMap(), alive: true };
+    const running: Running = { server, spec, agent: new http.Agent({ keepAlive: true }), idleSince: new WeakMap(), alive: true, life };
     this.watchKeepAlive(running);
     void server.exited.then((exit) => {
       running.alive = false;
       running.agent.destroy();
       if (this.running !== running) return;
-      void server.stop(); // a crashed container is still there to be removed
+      // A crashed container is still there to be removed.
+      server.stop().catch((e: unknown) => this.book.system(`cannot remove ${server.description}: ${(e as Error).message}`, 'warning'));
       this.running = undefined;
       this.book.system(`${this.fn.name} exited (${exit.error ?? (exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`)}); it restarts on the next invocation`, 'error');
       this.setState('crashed');
     });
     const t0 = Date.now();
     try {
-      await waitUntilReady(server, spec, this.fn.platform, () => this.book.all());
+      await waitUntilReady(server, spec, this.fn.platform, () => this.book.all(), life);
     } catch (e) {
-      await server.stop();
+      await server.stop().catch((err: unknown) => this.book.system(`cannot stop ${server.description}: ${(err as Error).message}`, 'warning'));
+      if (life.aborted) return this.stoppedEarly(life);
       return this.startFailed(asFcboxError(e));
+    }
+    if (life.aborted) {
+      await server.stop().catch((e: unknown) => this.book.system(`cannot stop ${server.description}: ${(e as Error).message}`, 'warning'));
+      return this.stoppedEarly(life);
     }
     // What the server printed while starting ("listening on 9000") may still sit in the pipe; a line read after the
     // first request begins would be attributed to it by timing. One poll of the event loop (≤ 1 ms) reads it first.
@@ -215,6 +254,14 @@ export class Instance extends EventEmitter {
     this.book.system(`listening on ${server.host}:${server.port} (ready after ${Date.now() - t0} ms)`);
     this.setState('ready');
     return running;
+  }
+
+  /** stop() came first: nothing is left running, and the start's callers learn why it never became ready. */
+  private stoppedEarly(life: AbortSignal): never {
+    const error = life.reason as FcboxError;
+    this.book.system(error.message, 'info');
+    this.setState('stopped');
+    throw error;
   }
 
   private startFailed(error: FcboxError): never {
@@ -232,7 +279,9 @@ export class Instance extends EventEmitter {
   private async runInitializer(): Promise<InvokeResult | undefined> {
     const r = await this.ensureStarted();
     if (!this.beforeInitializeDone && this.options.beforeInitialize) {
-      await this.options.beforeInitialize();
+      const gate = this.options.beforeInitialize;
+      // A debugger that never attaches must not hold start() past stop().
+      await abortable(Promise.resolve().then(gate), r.life);
       this.beforeInitializeDone = true;
     }
     if (this.initialized || this.running !== r) return undefined;
@@ -280,6 +329,8 @@ export class Instance extends EventEmitter {
           if (res?.error || res?.functionError) this.book.system(`pre-freeze failed: ${res.error?.message ?? `status ${res.status}`}`, 'warning');
           if (this.running && this.inFlight === 0) this.setState('frozen');
         })
+        // Nobody may await this promise (no further invocation): it must not reject.
+        .catch((e: unknown) => this.book.system(`pre-freeze failed: ${(e as Error).message}`, 'warning'))
         .finally(() => (this.freezing = undefined));
     } else {
       this.setState('ready');
@@ -315,7 +366,7 @@ export class Instance extends EventEmitter {
     } catch (e) {
       if ((e as Error).message === TIMED_OUT) {
         this.book.system(`${requestId} timed out after ${timeoutMs} ms; recycling the instance`, 'error', requestId);
-        await this.kill(r);
+        await this.kill(r).catch((err: unknown) => this.book.system(`cannot stop ${r.server.description}: ${(err as Error).message}`, 'warning'));
         this.setState('stopped');
         return { ...this.failed(requestId, t0, functionTimeout(timeoutMs / 1000, this.book.linesFor(requestId))), functionError: true };
       }
@@ -419,6 +470,19 @@ function exchange(r: Running, req: UpstreamRequest, timeoutMs: number): Promise<
       reject(e);
     });
     out.end(req.body);
+  });
+}
+
+/** `p`, or the signal's reason as soon as it is aborted; a later rejection of `p` is then nobody's and is dropped. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

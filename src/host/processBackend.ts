@@ -28,6 +28,7 @@ export class ProcessBackend implements Backend {
     if (!(await portIsFree(port))) {
       throw new FcboxError('PortInUse', `port ${port} is already in use by another program`, `stop it (\`ss -ltnp 'sport = :${port}'\` shows which), or use --backend docker`);
     }
+    io.signal?.throwIfAborted();
     const argv = spec.argv as string[];
     claims.set(port, spec.functionId);
     const child = spawn(argv[0], argv.slice(1), {
@@ -41,10 +42,18 @@ export class ProcessBackend implements Backend {
     child.stderr.on('data', (c: Buffer) => io.output('stderr', c));
     const exited = new Promise<ExitInfo>((resolve) => {
       child.once('error', (e) => resolve({ code: null, signal: null, error: `${e.message}` }));
-      child.once('close', (code, signal) => {
-        io.output('stdout', null);
-        io.output('stderr', null);
-        resolve({ code, signal });
+      // 'exit', not 'close': the pipes close only when every process holding them has gone, and a child the server
+      // daemonized into a session of its own (setsid) escapes the group kill and may hold them forever.
+      child.once('exit', (code, signal) => {
+        const closed = new Promise((r) => child.once('close', r));
+        // What the server printed before it died is still in the pipes: read it for a moment, then let go.
+        void Promise.race([closed, new Promise((r) => setTimeout(r, PIPE_GRACE_MS))]).then(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          io.output('stdout', null);
+          io.output('stderr', null);
+          resolve({ code, signal });
+        });
       });
     }).then((info) => {
       if (claims.get(port) === spec.functionId) claims.delete(port);
@@ -72,6 +81,9 @@ export class ProcessBackend implements Backend {
     };
   }
 }
+
+/** How long output is still read after the server exited, when something else keeps its pipes open. */
+const PIPE_GRACE_MS = 200;
 
 function killGroup(pgid: number): void {
   try {

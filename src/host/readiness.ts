@@ -17,7 +17,8 @@ const SCAN_EVERY_MS = 200;
 /** Docker's userland proxy accepts and then closes at once when nothing listens behind it. */
 const PROXY_HOLD_MS = 30;
 
-export async function waitUntilReady(server: RunningServer, spec: RunSpec, platform: 'fc' | 'scf', logs: () => LogLine[]): Promise<void> {
+/** Rejects with `signal.reason` within one poll once `signal` is aborted (the instance was stopped meanwhile). */
+export async function waitUntilReady(server: RunningServer, spec: RunSpec, platform: 'fc' | 'scf', logs: () => LogLine[], signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + spec.startupTimeoutMs;
   const port = spec.server.containerPort;
   const ignored = new Set(spec.extraPorts.map((p) => p.containerPort));
@@ -41,6 +42,7 @@ export async function waitUntilReady(server: RunningServer, spec: RunSpec, platf
   };
 
   for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
     if (exit) throw exitedBeforeReady(exit, logs());
     if (server.proxied) {
       // Behind docker's proxy a connection proves little: trust the container's own socket table when readable.
