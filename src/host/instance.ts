@@ -84,6 +84,11 @@ export class Instance extends EventEmitter {
     return s && { host: s.host, port: s.port, extraPorts: s.extraHostPorts };
   }
 
+  /** What runs the current instance, e.g. `pid 4242` or `container 3f2a…`; undefined while stopped. */
+  get description(): string | undefined {
+    return this.running?.server.description;
+  }
+
   logs(): LogLine[] {
     return this.book.all();
   }

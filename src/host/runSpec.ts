@@ -60,6 +60,10 @@ export interface RunSpecOptions extends HostOptions {
 export function buildRunSpec(fn: FunctionSpec, options: RunSpecOptions): RunSpec {
   const backend = resolveBackend(fn, options.backend);
   const port = fn.platform === 'scf' ? SCF_PORT : fn.port;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    // spec/ reports this as port-out-of-range; callers that skip validation (the CLI with --function) land here.
+    throw new FcboxError('InvalidArgument', `function ${fn.name} listens on port ${port}, which is not between 1 and 65535`, 'set customRuntimeConfig.port (or caPort) to a port between 1 and 65535');
+  }
   const common = {
     backend,
     functionId: fn.id,

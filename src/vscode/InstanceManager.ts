@@ -289,7 +289,7 @@ class LocalInstance implements RunningInstance {
   }
 
   get backend(): string {
-    return this.instance.runSpec?.backend ?? 'starting';
+    return this.instance.description ?? this.instance.runSpec?.backend ?? 'starting';
   }
 
   get port(): number | undefined {

@@ -34,6 +34,7 @@ describe('host/Instance (process backend)', function () {
     const a = await inst.invoke({ body: event({ hello: 1 }) });
     const b = await inst.invoke({ body: event({ hello: 2 }) });
     assert.equal(a.error, undefined);
+    assert.match(inst.description ?? '', /^pid \d+$/, 'the Instances view shows what runs the instance');
     const seen = json(a.body) as { method: string; url: string; headers: Record<string, string>; body: string };
     assert.equal(seen.method, 'POST');
     assert.equal(seen.url, '/invoke');

@@ -37,6 +37,14 @@ describe('host/runSpec', () => {
     assert.deepEqual(spec.argv, [`${HOST_FIXTURES}/bootstrap`]);
   });
 
+  it('refuses a port outside 1–65535 with a reason and the fix, before anything starts', async () => {
+    const fn = await fixtureFunction({ port: 70000 });
+    assert.throws(
+      () => buildRunSpec(fn, { backend: 'process', instanceId: 'i' }),
+      (e: unknown) => e instanceof FcboxError && e.code === 'InvalidArgument' && /70000/.test(e.message) && /customRuntimeConfig\.port/.test(e.hint ?? ''),
+    );
+  });
+
   it('docker custom runtime: runtime image, code at /code, user command as entrypoint, stable host port', async () => {
     const fn = await fixtureFunction({ command: ['node'], args: ['/code/server.js'] });
     const spec = buildRunSpec(fn, { backend: 'docker', instanceId: 'i', runtimeImages: { 'custom.debian10': 'my/rt:1' }, startupTimeoutMs: 5000 });
