@@ -196,7 +196,7 @@ export async function planDebug(fn: FunctionSpec, args: LaunchArguments, service
   const scripted = language === 'python' && !runsPython(command) && bootstrap !== undefined ? pythonCommandOfScript(bootstrap) : undefined;
   if (scripted) command = scripted;
 
-  if (args.debugPort !== undefined && !(await portIsFree(args.debugPort, '127.0.0.1'))) {
+  if (args.debugPort !== undefined && !(await portIsFree(args.debugPort))) {
     throw new FcboxError('PortInUse', `debugPort ${args.debugPort} is already in use`, 'choose another "debugPort" or leave it out for a free one');
   }
   const hostPort = args.debugPort ?? (await freePort());

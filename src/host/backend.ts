@@ -52,12 +52,15 @@ export interface Backend {
   start(spec: RunSpec, io: BackendIO): Promise<RunningServer>;
 }
 
-/** True when nothing listens on `port` on any address (what the process backend needs before it spawns). */
-export function portIsFree(port: number, host = '0.0.0.0'): Promise<boolean> {
+/**
+ * True when nothing listens on 127.0.0.1:`port`. The probe itself stays on loopback; on Linux it also collides
+ * with a listener on 0.0.0.0 or ::, which is what the process backend must know before the user's server binds.
+ */
+export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
     srv.once('error', () => resolve(false));
-    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
+    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
   });
 }
 
@@ -75,5 +78,5 @@ export function freePort(): Promise<number> {
 
 /** The stable port when it is free, else any free port. */
 export async function preferredPort(port: number): Promise<number> {
-  return (await portIsFree(port, '127.0.0.1')) ? port : freePort();
+  return (await portIsFree(port)) ? port : freePort();
 }

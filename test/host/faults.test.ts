@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { Instance } from '../../src/host/instance';
 import { FcboxError } from '../../src/spec/errors';
 import { processGroup } from '../../src/host/sockets';
@@ -118,5 +119,18 @@ describe('host/faults (process backend)', function () {
     assert.equal(e.code, 'PortInUse');
     assert.match(e.message, new RegExp(`port ${a.port} is already used by function ${a.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.match(e.hint ?? '', /--backend docker/);
+  });
+
+  it('a port another program holds on 0.0.0.0: PortInUse before anything is spawned', async () => {
+    const fn = await fixtureFunction();
+    const squatter = net.createServer();
+    await new Promise<void>((r) => squatter.listen(fn.port, '0.0.0.0', r));
+    try {
+      const e = await startError(run(fn));
+      assert.equal(e.code, 'PortInUse');
+      assert.match(e.message, new RegExp(`port ${fn.port} is already in use by another program`));
+    } finally {
+      squatter.close();
+    }
   });
 });
