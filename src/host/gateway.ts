@@ -88,7 +88,13 @@ export class Gateway {
     server.keepAliveTimeout = 0;
     this.servers.push(server);
     return new Promise((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'EADDRINUSE'
+            ? new FcboxError('PortInUse', `the gateway port is already in use: 127.0.0.1:${port}`, 'stop the program using it, or choose another port (0 picks a free one)')
+            : e,
+        ),
+      );
       server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
     });
   }

@@ -5,6 +5,7 @@ import FC3, * as $FC3 from '@alicloud/fc20230330';
 import * as $OpenApi from '@alicloud/openapi-client';
 import { Gateway } from '../../src/host/gateway';
 import { Instance } from '../../src/host/instance';
+import { FcboxError } from '../../src/spec/errors';
 import { FunctionSpec } from '../../src/spec/model';
 import { fixtureFunction } from '../support/functions';
 
@@ -133,6 +134,12 @@ describe('host/Gateway', function () {
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { ErrorCode: string }).ErrorCode, 'FunctionNotFound');
     assert.ok(missing.headers.get('x-fc-request-id'));
+  });
+
+  it('a gateway port already in use: PortInUse with the fix, not a stack trace', async () => {
+    const second = new Gateway([], { port: Number(new URL(gateway.url).port), functionPorts: false });
+    await assert.rejects(second.listen(), (e: unknown) => e instanceof FcboxError && e.code === 'PortInUse' && /0 picks a free one/.test(e.hint ?? ''));
+    await second.close();
   });
 
   it('the official FC 2.0 SDK (@alicloud/fc2) invokes through the gateway', async () => {
