@@ -20,7 +20,7 @@ export const invokeCommand: CliCommand = {
     const name = args.values.function as string | undefined;
     if (!name) throw new UsageError('--function NAME is required');
     const options = hostOptionsFromArgs(rest);
-    const [fn] = selectFunctions(projectsFromArgs(rest, io.cwd, io.env), [name]);
+    const [fn] = selectFunctions(projectsFromArgs(rest, io.cwd, io.env), [name], io);
     const body = await readEvent(args, fromStdin, io);
 
     const instance = new Instance(fn, options);

@@ -1,4 +1,4 @@
-import { findFunction, FunctionSpec, Project } from '../spec';
+import { configurationError, findFunction, FunctionSpec, Project } from '../spec';
 import { BackendKind, Gateway, HostOptions, Instance, LogLine } from '../host';
 import { CliCommand, CliIO, OptionSpec, ParsedArgs, UsageError } from './command';
 import { projectsFromArgs } from './projects';
@@ -29,11 +29,27 @@ export function hostOptionsFromArgs(args: ParsedArgs): HostOptions {
 }
 
 /** `--function` accepts the function name, `service/function`, the resource key or the id (spec/findFunction). */
-export function selectFunctions(projects: Project[], queries: string[]): FunctionSpec[] {
-  if (queries.length === 0) return projects.flatMap((p) => p.functions);
+/**
+ * The functions the user named (all when none named). A function whose own part of s.yaml cannot run is an
+ * error when named, and is skipped with a warning when starting everything, so one broken function does not
+ * keep the others from running.
+ */
+export function selectFunctions(projects: Project[], queries: string[], io: CliIO): FunctionSpec[] {
+  const problemOf = (fn: FunctionSpec) => configurationError(projects.find((p) => p.file === fn.projectFile), fn);
+  if (queries.length === 0) {
+    return projects
+      .flatMap((p) => p.functions)
+      .filter((fn) => {
+        const problem = problemOf(fn);
+        if (problem) io.stderr.write(`fcbox: skipping ${problem.message} [${problem.code}]\n`);
+        return !problem;
+      });
+  }
   return queries.map((q) => {
     const fn = findFunction(projects, q);
     if (!fn) throw new UsageError(`no function matches --function ${q}; run \`fcbox list\` to see them`);
+    const problem = problemOf(fn);
+    if (problem) throw problem;
     return fn;
   });
 }
@@ -59,7 +75,7 @@ export const startCommand: CliCommand = {
     const options = hostOptionsFromArgs(args);
     const port = Number((args.values.port as string | undefined) ?? 9100);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not: ${args.values.port}`);
-    const functions = selectFunctions(projectsFromArgs(args, io.cwd, io.env), (args.values.function as string[] | undefined) ?? []);
+    const functions = selectFunctions(projectsFromArgs(args, io.cwd, io.env), (args.values.function as string[] | undefined) ?? [], io);
     if (functions.length === 0) throw new UsageError('the project declares no functions');
     const instances = functions.map((fn) => {
       const instance = new Instance(fn, options);

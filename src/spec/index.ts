@@ -6,6 +6,6 @@ export type { DiagnosticCode } from './codes';
 export { nodeFileAccess } from './fileAccess';
 export type { FileAccess } from './fileAccess';
 export { findProjectFiles } from './discover';
-export { loadProject, loadProjects, findFunction, variableReferences } from './project';
+export { loadProject, loadProjects, findFunction, configurationError, variableReferences } from './project';
 export type { LoadOptions, VariableReference } from './project';
 export type { Outcome } from './resolve';

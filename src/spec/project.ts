@@ -80,6 +80,25 @@ export function findFunction(projects: Project[], query: string): FunctionSpec |
   return undefined;
 }
 
+/**
+ * Errors that make a local start meaningless. Deploy-only problems (a missing region, a misspelt key) do not
+ * stop a local run; start-file problems (CAExited, CAFilePermission, CRLF) are left to the host, which answers
+ * them the way FC does (seed 003).
+ */
+const BLOCKS_START = new Set<string>(['codedir-missing', 'bootstrap-missing', 'image-missing', 'container-command-json', 'port-out-of-range']);
+
+/**
+ * Why a function cannot run, from an error in its own part of the project file, reported as the s.yaml problem
+ * it is before anything starts. Undefined when it can be started.
+ */
+export function configurationError(project: Project | undefined, fn: FunctionSpec): FcboxError | undefined {
+  const inFunction = (d: Diagnostic) => d.file === fn.projectFile && d.range.start.line >= fn.range.start.line && d.range.end.line <= fn.range.end.line;
+  const problem = project?.diagnostics.find((d) => BLOCKS_START.has(d.code) && inFunction(d));
+  if (!problem) return undefined;
+  const where = `${path.basename(problem.file)}:${problem.range.start.line + 1}:${problem.range.start.character + 1}`;
+  return new FcboxError(problem.code, `${fn.name} cannot start: ${problem.message} (${where})`, problem.hint);
+}
+
 /** One `${...}` in a file, for hovers and highlighting. */
 export interface VariableReference {
   range: SourceRange;

@@ -4,7 +4,7 @@ import { DEBUG_TYPE } from '../debug/configuration';
 import { Gateway } from '../host/gateway';
 import { Instance } from '../host/instance';
 import type { InstanceState, InvokeRequest, InvokeResult, LogLine } from '../host/types';
-import { findFunction, FcboxError, type Diagnostic, type FunctionSpec } from '../spec';
+import { configurationError, findFunction, FcboxError, type FunctionSpec } from '../spec';
 import { debugConfigurationFor } from './debug';
 import type { ProjectIndex } from './ProjectIndex';
 import { gatewayPort, hostOptions, retainLines } from './settings';
@@ -32,8 +32,6 @@ export interface RunningInstance extends InstanceInfo {
   logs(): LogLine[] | undefined;
 }
 
-/** Start-up failures FC itself reports (seed 001 §7.2); the host reproduces them with FC's codes and messages. */
-const PLATFORM_CODES = new Set(['CAExited', 'CAFilePermission', 'bootstrap-crlf']);
 const STREAM_TAG: Record<LogLine['stream'], string> = { stdout: '[out]', stderr: '[err]', system: '[fcbox]' };
 
 export function formatLogLine(line: LogLine): string {
@@ -174,15 +172,9 @@ export class InstanceManager implements vscode.Disposable {
     );
   }
 
-  /**
-   * A configuration error in the function's own part of the project (a port out of range, a missing image) is
-   * reported as the s.yaml problem it is, before anything starts. The platform's start-up errors (CAExited,
-   * CAFilePermission, CRLF) are left to the host, which answers them the way FC does.
-   */
   private assertRunnable(fn: FunctionSpec): void {
-    const inFunction = (d: Diagnostic) => d.file === fn.projectFile && d.range.start.line >= fn.range.start.line && d.range.end.line <= fn.range.end.line;
-    const problem = this.projects.get(fn.projectFile)?.diagnostics.find((d) => d.severity === 'error' && !PLATFORM_CODES.has(d.code) && inFunction(d));
-    if (problem) throw new FcboxError(problem.code, `${fn.name} cannot start: ${problem.message}`, problem.hint);
+    const problem = configurationError(this.projects.get(fn.projectFile), fn);
+    if (problem) throw problem;
   }
 
   async stop(fn: FunctionSpec): Promise<void> {
