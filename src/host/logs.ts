@@ -35,6 +35,8 @@ export class LogBook {
   private readonly started = new Set<string>();
   private readonly ended = new Set<string>();
   private readonly endWaiters = new Map<string, () => void>();
+  /** Lines given to a request only because it was the one in flight; a later Start marker may take them back. */
+  private readonly byTiming = new WeakSet<LogLine>();
   /** Whether this server has printed any marker, so its lines are worth waiting for. */
   private usesMarkers = false;
 
@@ -43,6 +45,7 @@ export class LogBook {
   add(stream: LogLine['stream'], text: string, level?: LogLine['level']): LogLine {
     const line: LogLine = { time: Date.now(), stream, text, requestId: this.attribute(text) };
     if (level) line.level = level;
+    if (line.requestId && !MARKER.test(text) && this.open.size === 0) this.byTiming.add(line);
     this.lines.push(line);
     if (this.lines.length > KEEP_LINES) this.lines.splice(0, this.lines.length - KEEP_LINES);
     this.emit(line);
@@ -94,11 +97,23 @@ export class LogBook {
     return [...this.lines];
   }
 
+  /**
+   * A server that prints markers printed the lines before a request's Start marker outside that request: output
+   * written before the server was ready ("listening on …") can still be in the pipe when the first request goes
+   * out, and timing alone gave it to that request.
+   */
+  private untime(requestId: string): void {
+    for (let i = this.lines.length - 1; i >= 0 && this.lines[i].requestId === requestId && this.byTiming.has(this.lines[i]); i--) {
+      this.lines[i].requestId = undefined;
+    }
+  }
+
   private attribute(text: string): string | undefined {
     const m = MARKER.exec(text);
     if (m) {
       const [, edge, id] = m;
       if (edge === 'Start') {
+        this.untime(id);
         this.open.add(id);
         this.usesMarkers = true;
         remember(this.started, id);

@@ -69,7 +69,7 @@ function describe(error: ErrorObject, at: YamlPath): { code: DiagnosticCode; mes
       const guess = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
       return {
         code: 'invalid-value',
-        message: `not an allowed value for ${name}: ${String(error.data)}`,
+        message: `not an allowed value for ${name}: ${shown(error.data)}`,
         hint: `${guess ? `did you mean "${guess}"? ` : ''}allowed: ${allowed.join(', ')}`,
         replacement: guess,
       };
@@ -79,7 +79,7 @@ function describe(error: ErrorObject, at: YamlPath): { code: DiagnosticCode; mes
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
     case 'multipleOf':
-      return { code: 'out-of-range', message: `${name} ${error.message ?? 'is out of range'}: ${String(error.data)}` };
+      return { code: 'out-of-range', message: `${name} ${error.message ?? 'is out of range'}: ${shown(error.data)}` };
     default:
       return { code: 'invalid-value', message: `${name} ${error.message ?? 'is not valid'}` };
   }
@@ -92,6 +92,16 @@ function instancePath(pointer: string): YamlPath {
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** A value for a message. A YAML map may have keys such as `toString: ~` that make String() throw. */
+function shown(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? 'a list' : 'a map';
+  }
 }
 
 /** The known word a typo most likely meant: same letters in another case, or at most a third of them wrong. */

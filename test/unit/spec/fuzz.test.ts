@@ -61,7 +61,7 @@ function mutate(seed: string, structure: Of<typeof structural>[], text: Of<typeo
 }
 
 describe('spec: fuzzing the s.yaml pipeline', function () {
-  this.timeout(60_000);
+  this.timeout(Number(process.env.FCBOX_FUZZ_RUNS ?? 2500) * 25);
 
   it('never throws on thousands of mutated documents; problems are diagnostics with sane ranges', () => {
     fc.assert(
@@ -84,7 +84,7 @@ describe('spec: fuzzing the s.yaml pipeline', function () {
           variableReferences(file, yaml, { env: {} });
         },
       ),
-      { numRuns: 2500, seed: Number(process.env.FCBOX_FUZZ_SEED ?? Date.now() % 2 ** 31) },
+      { numRuns: Number(process.env.FCBOX_FUZZ_RUNS ?? 2500), seed: Number(process.env.FCBOX_FUZZ_SEED ?? Date.now() % 2 ** 31) },
     );
   });
 
