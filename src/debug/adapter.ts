@@ -36,6 +36,8 @@ const ATTACH_PROBE_MS = 5000;
 export class FcboxDebugSession extends LoggingDebugSession {
   private debuggee?: Debuggee;
   private launchArgs?: LaunchRequestArguments;
+  /** Settles when launch (or restart) has started the instance, or failed; custom requests wait for it. */
+  private launching: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly resolveFunction: FunctionResolver,
@@ -54,7 +56,7 @@ export class FcboxDebugSession extends LoggingDebugSession {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     this.launchArgs = args;
     try {
-      await this.launch(args);
+      await (this.launching = this.launch(args));
       this.sendResponse(response);
     } catch (e) {
       await this.stopDebuggee();
@@ -93,6 +95,8 @@ export class FcboxDebugSession extends LoggingDebugSession {
 
   protected async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
     if (!(CUSTOM_REQUESTS as readonly string[]).includes(command)) return super.customRequest(command, response, args);
+    // The editor lists the instance as soon as the session starts, so an invoke can arrive while launch runs.
+    await this.launching.catch(() => undefined);
     const debuggee = this.debuggee;
     if (!debuggee) {
       return this.fail(response, new FcboxError('NotLaunched', `"${command}" needs a launched function`, 'use a "launch" configuration; attach sessions do not own the instance'));
@@ -129,7 +133,7 @@ export class FcboxDebugSession extends LoggingDebugSession {
     if (!config || !this.debuggee) return this.fail(response, new FcboxError('NotLaunched', 'only launched functions can be restarted', 'start the session again'));
     try {
       await this.stopDebuggee();
-      await this.launch(config);
+      await (this.launching = this.launch(config));
       this.sendResponse(response);
     } catch (e) {
       this.fail(response, e);
@@ -164,8 +168,9 @@ export class FcboxDebugSession extends LoggingDebugSession {
   private async serve(debuggee: Debuggee, command: CustomRequest, args: unknown): Promise<unknown> {
     switch (command) {
       case 'attached': {
-        const error = (args as AttachedArguments | undefined)?.error;
+        const { error, note } = (args ?? {}) as AttachedArguments;
         debuggee.attached();
+        if (note) this.output(`fcbox: ${note}\n`, 'stderr');
         if (error) {
           this.output(`fcbox: the ${debuggee.plan.language} debugger could not attach: ${error}\n`, 'stderr');
           this.sendEvent(new TerminatedEvent());

@@ -79,6 +79,8 @@ export type CustomRequest = (typeof CUSTOM_REQUESTS)[number];
 export interface AttachedArguments {
   /** Set when the child session could not be started; the adapter then ends the session with this reason. */
   error?: string;
+  /** Set when the editor gave up waiting for the child's breakpoints (see src/vscode/debug/childSession.ts). */
+  note?: string;
 }
 
 // ---- schema typing -------------------------------------------------------------------------------------------

@@ -66,6 +66,28 @@ describe('debug session lifecycle', function () {
     await session.waitForOutput('pid=');
   });
 
+  // The editor lists the instance when the session starts, so a person can invoke before launch has answered.
+  it('holds an invoke sent during launch until the instance is up and the child attached', async () => {
+    const fx = await writeProject('node-early-invoke', NODE_CODE, ['node', 'index.js']);
+    const dc = new DebugClient('node', ADAPTER, 'fcbox');
+    try {
+      await dc.start();
+      await dc.initializeRequest();
+      const event = dc.waitForEvent(ATTACH_EVENT);
+      const launched = dc.launchRequest({ project: fx.project, function: fx.functionName, backend: 'process' } as DebugProtocol.LaunchRequestArguments);
+      const invoked = dc.customRequest('invoke', { event: 'early' });
+      await event;
+      await launched;
+      await dc.customRequest('attached');
+      const response = (await invoked) as DebugProtocol.Response;
+      assert.equal(response.body.status, 200);
+      assert.deepEqual(JSON.parse(response.body.body), { initialized: true, event: 'early' });
+      await dc.disconnectRequest({});
+    } finally {
+      await dc.stop().catch(() => undefined);
+    }
+  });
+
   it('attaches to a debugger it did not start and refuses to drive that instance', async () => {
     const port = await freePort();
     const child: ChildProcess = spawn(process.execPath, [`--inspect=127.0.0.1:${port}`, '-e', 'setInterval(() => {}, 1000)']);

@@ -55,6 +55,8 @@ for (const backend of ['process', 'docker'] as const) {
       assert.equal(configuration.localRoot, CODE);
       assert.equal(configuration.remoteRoot, remoteRoot);
       assert.equal(configuration.continueOnAttach, true);
+      // The adapter forwards the instance's stdout/stderr; js-debug must not repeat console API calls (src/debug/profiles/node.ts).
+      assert.equal(configuration.outputCapture, 'std');
       const port = configuration.port as number;
       assert.deepEqual(await hostAddresses(port), ['127.0.0.1'], 'the inspector is published on loopback only');
 

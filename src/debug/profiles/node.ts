@@ -51,6 +51,10 @@ export const nodeProfile: DebugProfile = {
       remoteRoot: t.remoteRoot,
       continueOnAttach: !t.stopOnEntry,
       skipFiles: ['<node_internals>/**'],
+      // The adapter already shows the instance's stdout/stderr, with request ids, in the same console; js-debug's
+      // default ("console": report console API calls) would show each line a second time. "std" makes it report
+      // only process streams, and an attached process has none.
+      outputCapture: 'std',
     };
   },
 };

@@ -10,6 +10,19 @@ interface Stop {
   reason: string;
 }
 
+interface Output {
+  session: vscode.DebugSession;
+  category?: string;
+  output: string;
+}
+
+type TopFrame = { line: number; source?: { path?: string } };
+
+async function topFrame(stop: Stop): Promise<TopFrame> {
+  const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as { stackFrames: TopFrame[] };
+  return trace.stackFrames[0];
+}
+
 /**
  * F5 on the Node example: the fcbox adapter starts the instance with the inspector on, the editor starts the
  * child js-debug session, a breakpoint in the handler stops the invocation, continue lets it finish.
@@ -19,6 +32,7 @@ describe('F5 debugging (Node custom runtime)', () => {
   const server = () => exampleFile('node-custom-runtime', 'code', 'server.js');
   const id = () => functionId(project(), 'hello', 'node-hello');
   const stops: Stop[] = [];
+  const outputs: Output[] = [];
   const sessions: vscode.DebugSession[] = [];
   const disposables: vscode.Disposable[] = [];
 
@@ -30,8 +44,10 @@ describe('F5 debugging (Node custom runtime)', () => {
       vscode.debug.onDidStartDebugSession((s) => sessions.push(s)),
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
         createDebugAdapterTracker: (session) => ({
-          onDidSendMessage: (m: { type?: string; event?: string; body?: { reason: string; threadId: number } }) => {
+          onDidSendMessage: (m: { type?: string; event?: string; body?: { reason: string; threadId: number; category?: string; output: string } }) => {
             if (m.type === 'event' && m.event === 'stopped' && m.body) stops.push({ session, threadId: m.body.threadId, reason: m.body.reason });
+            // Every session's output lands in the one Debug Console (the child's console merges with ours).
+            if (m.type === 'event' && m.event === 'output' && m.body) outputs.push({ session, category: m.body.category, output: m.body.output });
           },
         }),
       }),
@@ -72,11 +88,60 @@ describe('F5 debugging (Node custom runtime)', () => {
     assert.deepStrictEqual(JSON.parse(result.body), { message: 'hello, debugger' });
   });
 
-  it('stopping the session leaves no instance', async () => {
+  async function stopLeavesNothing(): Promise<void> {
     await vscode.debug.stopDebugging();
     const api = await fcbox();
     await waitFor('no instance', 30_000, async () => ((await treeItems(api.trees.instances)).length === 0 ? true : undefined));
     await waitFor('the debug session to end', 30_000, () => (vscode.debug.activeDebugSession ? undefined : true));
     await waitFor('port 9000 to close', 10_000, () => portClosed(9000).then((c) => c || undefined));
+  }
+
+  it('stopping the session leaves no instance', stopLeavesNothing);
+
+  // The instance's first /initialize is held until the debugger that debugs the process (js-debug's child
+  // session for it, not its attach session) has its breakpoints set; nothing here waits for that.
+  it('stops in the initializer, then in the handler, when invoked as soon as the session starts', async function () {
+    this.timeout(180_000);
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    stops.length = 0;
+    outputs.length = 0;
+    const source = (await vscode.workspace.openTextDocument(server())).getText().split('\n');
+    const initLine = source.findIndex((l) => l.includes('// open connections'));
+    const invokeLine = source.findIndex((l) => l.includes('const reply ='));
+    assert.ok(initLine > 0 && invokeLine > 0, 'the initializer and handler lines are in server.js');
+    vscode.debug.addBreakpoints([initLine, invokeLine].map((l) => new vscode.SourceBreakpoint(new vscode.Location(server(), new vscode.Position(l, 0)))));
+
+    const known = new Set(sessions.map((s) => s.id));
+    const debugging = vscode.commands.executeCommand('fcbox.function.debug', id());
+    await waitFor('the fcbox session to start', 60_000, () => sessions.find((s) => s.type === 'fcbox' && !known.has(s.id)));
+    const invocation = vscode.commands.executeCommand<InvocationSummary>('fcbox.function.invoke', id(), { event: '{"name":"initializer"}' });
+
+    const first = await waitFor('a stop in the initializer', 60_000, () => stops.find((s) => s.reason === 'breakpoint'));
+    const initFrame = await topFrame(first);
+    assert.strictEqual(initFrame.line, initLine + 1, 'stopped first on the initializer line (1-based)');
+    assert.ok(initFrame.source?.path?.endsWith('server.js'));
+    await snapshot('debug-initializer-breakpoint');
+    await first.session.customRequest('continue', { threadId: first.threadId });
+
+    const second = await waitFor('a stop in the handler', 60_000, () => stops.filter((s) => s.reason === 'breakpoint')[1]);
+    assert.strictEqual((await topFrame(second)).line, invokeLine + 1, 'then on the handler line');
+    await second.session.customRequest('continue', { threadId: second.threadId });
+    const result = await invocation;
+    assert.ok(result, 'the invocation returned');
+    assert.deepStrictEqual(JSON.parse(result.body), { message: 'hello, initializer' });
+    await debugging;
+
+    // Each line the function printed shows once in the Debug Console, from the fcbox session (which knows the
+    // request id); js-debug does not repeat it.
+    const lines = (text: string) => outputs.filter((o) => o.output.includes(text));
+    const invokeStart = lines('FC Invoke Start RequestId');
+    assert.strictEqual(invokeStart.length, 1, `one "FC Invoke Start" line, got: ${JSON.stringify(invokeStart.map((o) => [o.session.type, o.output]))}`);
+    assert.strictEqual(invokeStart[0].session.type, 'fcbox');
+    assert.strictEqual(invokeStart[0].category, 'stdout');
+    assert.strictEqual(lines('FC Initialize Start RequestId').length, 1, 'one "FC Initialize Start" line');
+    assert.strictEqual(lines(`fcbox: invoke ${result.requestId}`).length, 1, 'the invocation result once, with its request id');
+    await snapshot('debug-console-once');
   });
+
+  it('stopping that session leaves no instance either', stopLeavesNothing);
 });
