@@ -4,10 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { breakLine, DEBUG_FIXTURES, tempDir, writeProject } from './support/fixtures';
+import { breakLine, compileJavaFixture, DEBUG_FIXTURES, writeProject } from './support/fixtures';
 import { Jdb } from './support/jdb';
 import { eventually, hostAddresses, isAlive, launchSession, Session } from './support/session';
 
@@ -25,9 +24,7 @@ describe('debugging a Java function (process, JDWP)', function () {
     } catch {
       throw new Error('these tests need a JDK (javac, jdb): apt-get install openjdk-17-jdk-headless');
     }
-    codeDir = tempDir('fcbox-debug-java-');
-    fs.copyFileSync(SOURCE, path.join(codeDir, 'Server.java'));
-    execFileSync('javac', ['-g', '-d', codeDir, path.join(codeDir, 'Server.java')]);
+    codeDir = compileJavaFixture();
   });
 
   afterEach(async function () {

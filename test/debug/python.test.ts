@@ -8,29 +8,12 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { attachDebugpy, expectStop } from './support/debugpy';
 import { breakLine, DEBUG_FIXTURES, writeProject } from './support/fixtures';
 import { eventually, hostAddresses, isAlive, launchSession, Session } from './support/session';
 
 const CODE = path.join(DEBUG_FIXTURES, 'python');
 const APP = path.join(CODE, 'app.py');
-
-/** DebugClient disables its timeouts when it connects to a port; the suite must not hang on a silent debugger. */
-function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms))).finally(() => clearTimeout(timer))]);
-}
-
-async function expectStop(client: DebugClient, functionName: string, line: number): Promise<number> {
-  const stopped = (await within(10_000, `stop in ${functionName}`, client.waitForEvent('stopped'))) as DebugProtocol.StoppedEvent;
-  assert.equal(stopped.body.reason, 'breakpoint');
-  const threadId = stopped.body.threadId as number;
-  const trace = await client.stackTraceRequest({ threadId });
-  const top = trace.body.stackFrames[0];
-  assert.equal(top.name, functionName);
-  assert.equal(top.line, line);
-  assert.equal(top.source?.path, APP);
-  return threadId;
-}
 
 describe('debugging a Python function (process, debugpy)', function () {
   this.timeout(60_000);
@@ -63,24 +46,15 @@ describe('debugging a Python function (process, debugpy)', function () {
     assert.deepEqual(configuration.pathMappings, [{ localRoot: CODE, remoteRoot: CODE }]);
     assert.deepEqual(await hostAddresses(connect.port), ['127.0.0.1'], 'debugpy listens on loopback only');
 
-    debugpy = new DebugClient('python', '', 'debugpy');
-    await debugpy.start(connect.port);
-    await within(10_000, 'debugpy initialize', debugpy.initializeRequest({ adapterID: 'debugpy', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true }));
-    const initialized = debugpy.waitForEvent('initialized');
-    const attached = debugpy.attachRequest(configuration as DebugProtocol.AttachRequestArguments);
-    await within(10_000, 'debugpy initialized', initialized);
     const initLine = breakLine(APP, 'initialize');
     const invokeLine = breakLine(APP, 'invoke');
-    const set = await debugpy.setBreakpointsRequest({ source: { path: APP }, breakpoints: [{ line: initLine }, { line: invokeLine }] });
-    assert.ok(set.body.breakpoints.every((b) => b.verified), 'breakpoints verified');
-    await debugpy.configurationDoneRequest();
-    await within(10_000, 'debugpy attach', attached);
+    debugpy = await attachDebugpy(configuration, APP, [initLine, invokeLine]);
 
     await session.dc.customRequest('attached');
-    await debugpy.continueRequest({ threadId: await expectStop(debugpy, 'initialize', initLine) });
+    await debugpy.continueRequest({ threadId: await expectStop(debugpy, 'initialize', initLine, APP) });
 
     const invoked = session.dc.customRequest('invoke', { event: 'ping' });
-    await debugpy.continueRequest({ threadId: await expectStop(debugpy, 'handle_invoke', invokeLine) });
+    await debugpy.continueRequest({ threadId: await expectStop(debugpy, 'handle_invoke', invokeLine, APP) });
     const response = (await invoked) as DebugProtocol.Response;
     assert.deepEqual(JSON.parse(response.body.body), { initialized: true, event: 'ping' });
 

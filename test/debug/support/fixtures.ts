@@ -1,4 +1,5 @@
 /** Projects for the debug tests: an s.yaml written to a temp dir around a fixture's code, and its breakpoint lines. */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -65,4 +66,16 @@ export async function writeProject(name: string, codeDir: string, command: strin
   fs.writeFileSync(project, yaml);
   const functionId = loadProject(project).functions[0].id;
   return { project, functionName: name, functionId, codeDir, port };
+}
+
+/** test/fixtures/debug/java/Server.java compiled with line tables (-g) into a temp dir: a Java function's code. */
+export function compileJavaFixture(): string {
+  const codeDir = tempDir('fcbox-debug-java-');
+  fs.copyFileSync(path.join(DEBUG_FIXTURES, 'java', 'Server.java'), path.join(codeDir, 'Server.java'));
+  try {
+    execFileSync('javac', ['-g', '-d', codeDir, path.join(codeDir, 'Server.java')], { stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`the Java debug tests need a JDK (javac, jdb): apt-get install openjdk-17-jdk-headless\n${String(e)}`);
+  }
+  return codeDir;
 }

@@ -29,6 +29,12 @@ export class Jdb {
     }
   }
 
+  /** Sets a line breakpoint and waits for jdb to confirm it (set, or deferred until the class loads). */
+  async stopAt(className: string, line: number): Promise<void> {
+    this.send(`stop at ${className}:${line}`);
+    await this.expect(new RegExp(`(Set|Deferring) breakpoint ${className}:${line}`));
+  }
+
   close(): void {
     this.child.kill();
   }

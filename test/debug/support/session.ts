@@ -36,7 +36,14 @@ export async function launchSession(args: LaunchArguments & { name?: string }, t
   const attached = dc.waitForEvent(ATTACH_EVENT, timeoutMs);
   const sent = performance.now();
   const launched = dc.launchRequest({ name: 'test', ...args } as DebugProtocol.LaunchRequestArguments);
-  const attach = (await attached).body as AttachEventBody;
+  // The debuggee's log says why its debugger never listened; without it a CI failure is only "no event".
+  // A launch that fails (the instance exited) answers with its error before any attach event would time out.
+  const attach = (
+    await Promise.race([attached, launched.then(() => attached)]).catch(async (e: Error) => {
+      await dc.stop().catch(() => undefined);
+      throw new Error(`${e.message}; output:\n${output.join('')}`);
+    })
+  ).body as AttachEventBody;
   const launchToAttachMs = performance.now() - sent;
   await launched;
   let disconnected = false;
