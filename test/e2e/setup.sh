@@ -10,6 +10,10 @@ CACHE="${FCBOX_E2E_CACHE:-$HOME/.cache/fcbox}"
 NODE_DIR="$CACHE/node24"
 CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
 log() { echo "[e2e setup] $*" >&2; }
+
+# Under `npm test` the outer npm (on the system Node) exports npm_config_* variables, among them the user agent
+# that code-server's postinstall reads to check for Node 24; the nested installs must not inherit them.
+while read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_')
 mkdir -p "$CACHE"
 
 # code-server's native modules (kerberos, @vscode/spdlog, keytar…) compile against these headers.
