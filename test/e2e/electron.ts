@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
-import { bundleRunner, prepareWorkspace, REPO, report, runnerConfig } from './harness';
+import { bundleRunner, prepareExampleImages, prepareWorkspace, REPO, report, runnerConfig } from './harness';
 import { CONFIG_ENV, type RunResults } from './runner/config';
 
 async function main(): Promise<number> {
@@ -21,12 +21,14 @@ async function main(): Promise<number> {
   const config = runnerConfig(suites, out);
   const configFile = path.join(scratch, 'config.json');
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+  const workspace = prepareWorkspace(path.join(scratch, 'workspace'));
+  prepareExampleImages(workspace);
   try {
     await runTests({
       extensionDevelopmentPath: REPO,
       extensionTestsPath: runner,
       extensionTestsEnv: { [CONFIG_ENV]: configFile },
-      launchArgs: [prepareWorkspace(path.join(scratch, 'workspace')), '--disable-workspace-trust', '--skip-welcome', '--user-data-dir', path.join(scratch, 'user-data')],
+      launchArgs: [workspace, '--disable-workspace-trust', '--skip-welcome', '--user-data-dir', path.join(scratch, 'user-data')],
     });
   } catch (e) {
     console.error(`[electron] ${e instanceof Error ? e.message : String(e)}`);

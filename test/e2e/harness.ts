@@ -3,6 +3,7 @@ import { createVSIX } from '@vscode/vsce';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
+import { buildImage } from '../support/images';
 import type { RunnerConfig, RunResults } from './runner/config';
 
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -56,6 +57,25 @@ export function prepareWorkspace(dir: string): string {
   fs.cpSync(path.join(REPO, 'examples'), dir, { recursive: true });
   fs.cpSync(path.join(__dirname, 'workspace-extra'), dir, { recursive: true });
   return dir;
+}
+
+/**
+ * The container examples name images a user builds with `docker build` FROM node:20-slim; no registry is
+ * reachable here, so their Dockerfiles are built FROM the local node image instead (as test/host does, same cache
+ * tags) and the workspace copy's project file is pointed at the result.
+ */
+export function prepareExampleImages(workspace: string): void {
+  const examples: [dir: string, file: string][] = [['custom-container', 's.yaml'], ['scf-web', 'serverless.yml']];
+  for (const [dir, file] of examples) {
+    const context = path.join(REPO, 'examples', dir);
+    const dockerfile = fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8').replace(/^FROM .*$/m, 'FROM {{base}}');
+    const tag = buildImage(`example-${dir}`, context, dockerfile);
+    const project = path.join(workspace, dir, file);
+    const text = fs.readFileSync(project, 'utf8');
+    const named = `fcbox-example/${dir}:latest`;
+    if (!text.includes(named)) throw new Error(`${dir}/${file} no longer names ${named}; update prepareExampleImages`);
+    fs.writeFileSync(project, text.replaceAll(named, tag));
+  }
 }
 
 /** Prints each test and the closing "N passed, N failed" line; returns the process exit code. */

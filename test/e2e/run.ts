@@ -6,6 +6,8 @@
  *
  * Flags: --no-package (reuse fcbox.vsix), --keep (leave code-server running for a look, print its URL),
  * --save-screenshots (copy the suites' screenshots to media/screenshots/ for the README).
+ * The suites ask for screenshots and UI steps (typing into quick inputs, clicking the status bar) through files
+ * in the screenshots dir; the harness owns the browser and answers them.
  * FCBOX_E2E_GREP selects tests; FCBOX_E2E_TIMEOUT_S bounds the whole run (default 900).
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
@@ -15,8 +17,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, Browser, Page } from 'playwright-core';
-import { bundleRunner, packRunner, prepareWorkspace, REPO, report, RUNNER_ID, runnerConfig } from './harness';
-import type { RunResults, TestResult } from './runner/config';
+import { bundleRunner, packRunner, prepareExampleImages, prepareWorkspace, REPO, report, RUNNER_ID, runnerConfig } from './harness';
+import type { RunResults, TestResult, UiAnswer, UiStep } from './runner/config';
 
 const OUT = path.join(__dirname, '.out');
 const args = new Set(process.argv.slice(2));
@@ -132,6 +134,44 @@ async function serveSnapshots(page: Page, dir: string, taken: string[]): Promise
   }
 }
 
+const UI_STEP_TIMEOUT_MS = 20_000;
+
+async function uiStep(page: Page, step: UiStep, values: UiAnswer['values']): Promise<void> {
+  if ('wait' in step) await page.waitForSelector(step.wait, { state: 'visible', timeout: step.timeoutMs ?? UI_STEP_TIMEOUT_MS });
+  else if ('gone' in step) await page.waitForSelector(step.gone, { state: 'hidden', timeout: step.timeoutMs ?? UI_STEP_TIMEOUT_MS });
+  else if ('read' in step) {
+    const el = page.locator(step.read).first();
+    const tag = await el.evaluate((e: { tagName: string }) => e.tagName, undefined, { timeout: UI_STEP_TIMEOUT_MS });
+    values.push(tag === 'INPUT' || tag === 'TEXTAREA' ? await el.inputValue() : await el.innerText());
+  } else if ('readAll' in step) values.push(await page.locator(step.readAll).allInnerTexts());
+  else if ('fill' in step) await page.locator(step.fill).first().fill(step.value, { timeout: UI_STEP_TIMEOUT_MS });
+  else if ('press' in step) await page.locator(step.press).first().press(step.key, { timeout: UI_STEP_TIMEOUT_MS });
+  else if ('click' in step) await page.locator(step.click).first().click({ timeout: UI_STEP_TIMEOUT_MS });
+}
+
+/**
+ * The suites write `<n>-<name>.ui.json` (UiStep[]) for what only a person at the workbench can do (type into a
+ * quick input, click the status bar) and wait for `<n>-<name>.ui-done.json`; a failed step ends the list there.
+ */
+async function serveUi(page: Page, dir: string): Promise<void> {
+  for (const req of fs.readdirSync(dir).filter((f) => f.endsWith('.ui.json'))) {
+    const file = path.join(dir, req);
+    const steps = JSON.parse(fs.readFileSync(file, 'utf8')) as UiStep[];
+    fs.rmSync(file);
+    const answer: UiAnswer = { values: [] };
+    for (const [i, step] of steps.entries()) {
+      try {
+        await uiStep(page, step, answer.values);
+      } catch (e) {
+        answer.error = `step ${i + 1} ${JSON.stringify(step)}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+        await page.screenshot({ path: file.replace(/\.ui\.json$/, '.ui-failed.png') }).catch(() => undefined);
+        break;
+      }
+    }
+    fs.writeFileSync(file.replace(/\.ui\.json$/, '.ui-done.json'), JSON.stringify(answer));
+  }
+}
+
 /** `03-debug-breakpoint.png` → media/screenshots/debug-breakpoint.png; failures and the final frame stay out. */
 function saveScreenshots(taken: string[]): void {
   const target = path.join(REPO, 'media', 'screenshots');
@@ -158,6 +198,8 @@ async function main(): Promise<number> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fcbox-e2e-'));
   const dirs = { extensions: path.join(scratch, 'extensions'), userData: path.join(scratch, 'user-data') };
   const workspace = prepareWorkspace(path.join(scratch, 'workspace'));
+  log('building the container examples\' images (cached by content)');
+  prepareExampleImages(workspace);
 
   const runnerSource = path.join(scratch, 'runner');
   await bundleRunner(runnerSource);
@@ -216,6 +258,7 @@ async function main(): Promise<number> {
     results = await waitFor('the runner extension to write its results', timeoutMs, async () => {
       if (codeServer.exitCode !== null) throw new Error(`code-server exited (${codeServer.exitCode})`);
       await serveSnapshots(page, snapshots, screenshots);
+      await serveUi(page, snapshots);
       if (fs.existsSync(config.progress)) {
         const lines = fs.readFileSync(config.progress, 'utf8').split('\n').filter(Boolean);
         for (const line of lines.slice(reported)) {

@@ -8,7 +8,10 @@ export interface RunnerConfig {
   results: string;
   /** One line per finished test, appended while the suites run, so the harness can report progress. */
   progress: string;
-  /** Directory for screenshot requests; absent where nobody can take screenshots (@vscode/test-electron). */
+  /**
+   * Directory for requests to the harness (screenshots, UI steps); absent where no harness drives a browser
+   * (@vscode/test-electron).
+   */
   snapshots?: string;
   /** mocha --grep */
   grep?: string;
@@ -30,3 +33,26 @@ export interface RunResults {
 }
 
 export const CONFIG_ENV = 'FCBOX_E2E_CONFIG';
+
+/**
+ * One thing the harness does in the workbench's page with Playwright, for what the extension API cannot reach
+ * (quick inputs, the status bar). Selectors are Playwright's (CSS plus `:has-text()`).
+ */
+export type UiStep =
+  /** Waits until a match is visible. */
+  | { wait: string; timeoutMs?: number }
+  /** Waits until nothing matches, or no match is visible. */
+  | { gone: string; timeoutMs?: number }
+  /** Adds the first match's input value (inputs) or text (anything else) to the answer. */
+  | { read: string }
+  /** Adds the text of every match, in order, to the answer (as one array). */
+  | { readAll: string }
+  | { fill: string; value: string }
+  | { press: string; key: string }
+  | { click: string };
+
+/** The harness's answer to `<name>.ui.json` (UiStep[]), written to `<name>.ui-done.json`. */
+export interface UiAnswer {
+  values: (string | string[])[];
+  error?: string;
+}

@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { FcboxApi } from '../../../src/vscode/extension';
+import type { UiAnswer, UiStep } from '../runner/config';
 
 /** Set by the runner (test/e2e/runner/runner.ts) before the suites load. */
 interface E2E {
@@ -28,6 +29,35 @@ export async function snapshot(name: string): Promise<void> {
   fs.writeFileSync(`${base}.req`, '');
   await waitFor(`screenshot ${name}`, 15_000, () => fs.existsSync(`${base}.png`) || fs.existsSync(`${base}.png.error`) || undefined);
 }
+
+/** True where a harness drives the workbench's page (code-server in Chromium), false under @vscode/test-electron. */
+export const canDriveUi = () => !!e2e.snapshots;
+
+/**
+ * Has the harness do `steps` in the workbench page with Playwright (typing into a quick input, clicking the
+ * status bar) and returns what the read steps read, in order. Throws with the failed step.
+ */
+export async function ui(name: string, steps: UiStep[]): Promise<UiAnswer['values']> {
+  assert.ok(e2e.snapshots, 'UI steps need the code-server harness (npm run test:e2e)');
+  const base = path.join(e2e.snapshots, `${String(++snapshotCount).padStart(2, '0')}-${name}`);
+  fs.writeFileSync(`${base}.ui.json`, JSON.stringify(steps));
+  const done = `${base}.ui-done.json`;
+  await waitFor(`UI steps ${name}`, 60_000 + steps.length * 20_000, () => fs.existsSync(done) || undefined);
+  const answer = JSON.parse(fs.readFileSync(done, 'utf8')) as UiAnswer;
+  if (answer.error) throw new Error(`UI steps ${name}: ${answer.error} (screenshot ${path.basename(base)}.ui-failed.png)`);
+  return answer.values;
+}
+
+/** The quick input (quick pick or input box) the workbench shows, and its parts. */
+export const QUICK_INPUT = {
+  /** The text field, of both a quick pick and an input box. */
+  input: '.quick-input-widget .quick-input-box input',
+  /** An input box's prompt shows as the widget's message. */
+  message: (text: string) => `.quick-input-widget .quick-input-message:has-text(${JSON.stringify(text)})`,
+  /** A quick pick's (filtered) items, in order. */
+  items: '.quick-input-widget .quick-input-list .monaco-list-row .label-name',
+  placeholder: (text: string) => `.quick-input-widget .quick-input-box input[placeholder=${JSON.stringify(text)}]`,
+};
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

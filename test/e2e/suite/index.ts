@@ -6,7 +6,12 @@ import './diagnostics.test';
 import './completion.test';
 import './hover.test';
 import './invoke.test';
+import './examples.test';
+import './instances.test';
+import './httpPrompts.test';
 import './debug.test';
+// Last: it adds a project to the workspace.
+import './starter.test';
 
 import { snapshot } from './helpers';
 

@@ -17,7 +17,7 @@ describe('Run → Invoke (Node custom runtime)', () => {
       return items.length ? items : undefined;
     });
     assert.deepStrictEqual(instances.map(label), ['node-hello']);
-    assert.match(String(instances[0].description), /^ready · process · :9000 · \d+s · 0 invocations$/);
+    assert.match(String(instances[0].description), /^ready · pid \d+ · :9000 · \d+s · 0 invocations$/);
     const lenses = (await lensTitles(project())).map((t) => t.replace(/\$\([\w-]+\)\s*/, ''));
     assert.deepStrictEqual(lenses, ['Invoke', 'Initialize', 'Pre-stop', 'Stop']);
   });
