@@ -180,7 +180,7 @@ export class FcboxDebugSession extends LoggingDebugSession {
       case 'invoke':
         return this.report('invoke', await debuggee.invoke((args ?? {}) as InvokeArguments));
       case 'initialize':
-        return this.report('initialize', await debuggee.instance.initialize());
+        return this.report('initialize', await debuggee.instance.initialize({ again: true }));
       case 'preFreeze':
         return this.report('preFreeze', await debuggee.instance.preFreeze());
       case 'preStop':

@@ -102,8 +102,13 @@ export class Instance extends EventEmitter {
     if (init?.error) throw init.error;
   }
 
-  /** `POST /initialize` exactly once per instance, however many callers ask at the same time (seed 001 §4.6). */
-  async initialize(): Promise<InvokeResult | undefined> {
+  /**
+   * `POST /initialize` exactly once per instance, however many callers ask at the same time (seed 001 §4.6).
+   * `again` is a developer asking explicitly (the Initialize lens, the debug adapter's `initialize` request): the
+   * platform never repeats it, but re-running an initializer under work without a restart is what they want.
+   */
+  async initialize(options: { again?: boolean } = {}): Promise<InvokeResult | undefined> {
+    if (options.again && this.initialized && this.running && this.fn.initializer) return this.hook('initialize', this.fn.initializer.timeout);
     if (!this.needsInitializer()) return undefined;
     this.initializing ??= this.runInitializer().finally(() => (this.initializing = undefined));
     return this.initializing;

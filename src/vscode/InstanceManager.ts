@@ -296,7 +296,7 @@ class LocalInstance implements RunningInstance {
   }
 
   hook(hook: Hook): Promise<InvokeResult | undefined> {
-    return this.instance[hook]();
+    return hook === 'initialize' ? this.instance.initialize({ again: true }) : this.instance[hook]();
   }
 
   stop(): Promise<void> {

@@ -64,6 +64,10 @@ describe('host/Instance (process backend)', function () {
       assert.ok(seen.maxInFlight <= 2, `maxInFlight ${seen.maxInFlight}`);
     }
     assert.equal((json(results[6].body) as { maxInFlight: number }).maxInFlight, 2);
+    assert.equal(await inst.initialize(), undefined, 'a plain initialize() after the first is a no-op');
+    const again = await inst.initialize({ again: true });
+    assert.equal(again?.status, 200, 'an explicit request sends it once more');
+    assert.equal((json((await inst.invoke({ body: event({}) })).body) as { initCount: number }).initCount, 2);
   });
 
   it('holds /initialize until beforeInitialize resolves (a debugger attaching)', async () => {

@@ -74,8 +74,11 @@ describe('Instances view', () => {
       vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'fcbox-result' && e.document.getText().includes(preStop.requestId)),
     );
     assert.match(editor.document.getText(), /GET \/pre-stop/);
-    // The initializer runs once per instance (seed 001 §4.6): Run already called it, so this one sends nothing.
-    assert.strictEqual(await vscode.commands.executeCommand('fcbox.function.initialize', element), undefined);
+    // Run already called the initializer (once per instance, seed 001 §4.6); the command is an explicit request
+    // to send it again.
+    const init = await vscode.commands.executeCommand<InvocationSummary>('fcbox.function.initialize', element);
+    assert.ok(init, 'initialize returned its result');
+    assert.strictEqual(init.body, 'initialized');
     await vscode.commands.executeCommand('notifications.clearAll');
     // Hooks are not invocations; pre-stop alone does not stop the instance.
     await waitForDescription('lifecycle-hello', / · 1 invocation$/);
@@ -94,7 +97,7 @@ describe('Instances view', () => {
     const logs = await shownLogs();
     assert.match(logs.uri.path, /FC Box: lifecycle-hello/);
     await logLines(logs, /\[out\] pre-stop /, 1);
-    await logLines(logs, /\[out\] FC Initialize Start RequestId/, 1);
+    await logLines(logs, /\[out\] FC Initialize Start RequestId/, 2);
     await logLines(logs, /\[out\] FC Invoke Start RequestId/, 1);
     // One when the instance went idle after the invocation, one from the command.
     await logLines(logs, /\[out\] pre-freeze /, 2);
@@ -109,7 +112,7 @@ describe('Instances view', () => {
     const logs = await shownLogs();
     // Stopping the old instance ran pre-stop; the new one ran the initializer.
     await logLines(logs, /\[out\] pre-stop /, 2);
-    await logLines(logs, /\[out\] FC Initialize Start RequestId/, 2);
+    await logLines(logs, /\[out\] FC Initialize Start RequestId/, 3);
   });
 
   it('a container instance is listed beside it, with its container id and published port', async function () {
