@@ -180,9 +180,10 @@ export class DockerBackend implements Backend {
       // not present locally: pull it
     }
     io.progress(`pulling image ${image}`);
+    const pull = new PullProgress(image);
     try {
+      // dockerode pulls `:latest` when the reference names no tag (the engine alone would pull every tag).
       const stream = await this.docker.pull(image);
-      let last = 0;
       await new Promise<void>((resolve, reject) => {
         const signal = io.signal;
         // stop() while pulling: cut the pull short; the layers already fetched stay in the engine's cache.
@@ -194,20 +195,139 @@ export class DockerBackend implements Backend {
         if (signal?.aborted) onAbort();
         this.docker.modem.followProgress(
           stream,
-          (e: Error | null) => (e ? reject(e) : resolve()),
-          (ev: { status?: string; id?: string; progress?: string }) => {
-            if (Date.now() - last < 1000) return;
-            last = Date.now();
-            io.progress(`pulling ${image}: ${[ev.id, ev.status, ev.progress].filter(Boolean).join(' ')}`);
+          (e: Error | null) => {
+            signal?.removeEventListener('abort', onAbort);
+            // A pull that fails part way still ends its stream normally: the failure is an event in it.
+            if (e || pull.error !== undefined) reject(e ?? new Error(pull.error));
+            else resolve();
+          },
+          (ev: PullEvent) => {
+            const line = pull.add(ev);
+            if (line) io.progress(line);
           },
         );
       });
     } catch (e) {
       if (io.signal?.aborted) throw io.signal.reason;
-      throw new FcboxError('ImagePullFailed', `cannot pull image ${image}: ${(e as Error).message.split('\n')[0]}`, 'check the image name, run `docker login` for private registries, or build the image locally');
+      throw pullFailed(image, (e as Error).message);
     }
-    io.progress(`pulled image ${image}`);
+    io.progress(pull.done());
   }
+}
+
+/** One JSON line of the engine's pull stream (POST /images/create). */
+interface PullEvent {
+  status?: string;
+  id?: string;
+  progressDetail?: { current?: number; total?: number };
+  error?: string;
+}
+
+/** How often a pull under way reports where it is: the engine sends an event per layer every few kilobytes. */
+const PULL_REPORT_MS = 1000;
+
+/**
+ * Folds the engine's per-layer pull events into one line about the whole image (layers done, bytes downloaded),
+ * at most one per PULL_REPORT_MS, and a summary when the pull is done.
+ */
+class PullProgress {
+  /** By short layer id; `total` is 0 until the engine has said how big the layer is. */
+  private readonly layers = new Map<string, { phase: 'waiting' | 'downloading' | 'downloaded' | 'extracting' | 'done'; current: number; total: number }>();
+  private present = 0;
+  private reported = 0;
+  private readonly began = Date.now();
+  /** The engine's reason when the pull failed part way. */
+  error?: string;
+
+  constructor(private readonly image: string) {}
+
+  /** Takes one event; returns the line to report, when one is due. */
+  add(ev: PullEvent, now = Date.now()): string | undefined {
+    if (ev.error !== undefined) {
+      this.error = ev.error;
+      return undefined;
+    }
+    const status = ev.status ?? '';
+    // Events without a layer id are about the image ("Digest: …", "Status: …"); "Pulling from" carries the tag.
+    if (!ev.id || status.startsWith('Pulling from')) return undefined;
+    if (status === 'Already exists') {
+      this.present++;
+      return undefined;
+    }
+    let layer = this.layers.get(ev.id);
+    if (!layer) this.layers.set(ev.id, (layer = { phase: 'waiting', current: 0, total: 0 }));
+    const { current, total } = ev.progressDetail ?? {};
+    if (status === 'Downloading') {
+      layer.phase = 'downloading';
+      if (total) layer.total = total;
+      if (current !== undefined) layer.current = current;
+    } else if (status === 'Download complete') {
+      // Layers are extracted one after the other, so a downloaded one may wait its turn.
+      layer.phase = 'downloaded';
+      layer.current = layer.total;
+    } else if (status === 'Extracting') {
+      layer.phase = 'extracting';
+    } else if (status === 'Pull complete') {
+      layer.phase = 'done';
+      layer.current = layer.total;
+    }
+    // Reported once bytes move, so even a pull quicker than PULL_REPORT_MS says how big it is.
+    if (layer.phase === 'waiting' || now - this.reported < PULL_REPORT_MS) return undefined;
+    this.reported = now;
+    return `pulling image ${this.image}: ${this.summary()}`;
+  }
+
+  /** The line for a pull that went through. */
+  done(): string {
+    const fetched = [...this.layers.values()].reduce((n, l) => n + l.total, 0);
+    const present = this.present ? ` (${this.present} already present)` : '';
+    return `pulled image ${this.image}: ${this.layers.size + this.present} layers${present}, ${bytes(fetched)} downloaded in ${((Date.now() - this.began) / 1000).toFixed(1)} s`;
+  }
+
+  private summary(): string {
+    const all = [...this.layers.values()];
+    const current = all.reduce((n, l) => n + l.current, 0);
+    const total = all.reduce((n, l) => n + l.total, 0);
+    // A layer still waiting has no size yet: the total is then a lower bound.
+    const sized = all.every((l) => l.total > 0 || l.phase === 'done');
+    const done = all.filter((l) => l.phase === 'done').length + this.present;
+    const extracting = all.filter((l) => l.phase === 'extracting').length;
+    return `${done} of ${all.length + this.present} layers done${extracting ? `, ${extracting} extracting` : ''}, ${bytes(current)} of ${sized ? '' : 'at least '}${bytes(total)} downloaded`;
+  }
+}
+
+function bytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${Math.round(n / 1e3)} kB`;
+}
+
+/**
+ * What the engine's pull errors mean, as a reason and a fix for `image` from `registry`. The engine answers
+ * "(HTTP code 404) unexpected - manifest for … not found: manifest unknown" for a missing tag, a 500 with the dial
+ * error when the registry cannot be reached, and an error event ("unknown blob") when it fails part way.
+ */
+const PULL_ERRORS: [RegExp, string, (image: string, registry: string) => string][] = [
+  [/manifest unknown|not found: manifest/i, 'the registry has no such image or tag', (image, registry) => `check the image name and tag, push the image to ${registry}, or build it locally (\`docker build -t ${image} .\`)`],
+  [/unauthorized|denied|authentication required/i, 'the registry refused access (the repository may not exist, or it needs a login)', (_, registry) => `run \`docker login ${registry}\`, and check the image name`],
+  [/server gave HTTP response to HTTPS client/i, 'the registry speaks plain HTTP and the engine expects HTTPS', (_, registry) => `add "${registry}" to "insecure-registries" in the engine's daemon.json, or serve the registry over TLS`],
+  [/unknown blob|blob unknown/i, 'the registry is missing a layer of the image', (image, registry) => `push the image to ${registry} again (\`docker push ${image}\`)`],
+  [/dial tcp|connection refused|no such host|i\/o timeout|TLS handshake timeout|network is unreachable/i, 'the registry cannot be reached', (_, registry) => `check that ${registry} is up and reachable from the Docker engine (proxy, VPN, DNS), or build the image locally`],
+];
+
+/** One line with the image, the reason and the fix; the engine's own words go to `details`. */
+function pullFailed(image: string, message: string): FcboxError {
+  const said = message.replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim().split('\n')[0];
+  const registry = registryOf(image);
+  const known = PULL_ERRORS.find(([pattern]) => pattern.test(said));
+  const [reason, fix] = known ? [known[1], known[2](image, registry)] : [said, 'check the image name, run `docker login` for private registries, or build the image locally'];
+  return new FcboxError('ImagePullFailed', `cannot pull image ${image}: ${reason}`, fix, `the Docker engine said: ${said}`);
+}
+
+/** The registry part of an image reference, as `docker login` takes it (Docker Hub when the first part is no host). */
+function registryOf(image: string): string {
+  const first = image.split('/')[0];
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
 }
 
 /** After stop() removed the container, how long its wait may take to report the exit before stop() stops listening. */
