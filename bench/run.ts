@@ -15,6 +15,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { freePort } from '../src/host/backend';
 import { Instance } from '../src/host/instance';
+import { buildRunSpec } from '../src/host/runSpec';
 import { loadProject } from '../src/spec';
 import { buildImage } from '../test/support/images';
 import { runDebugBench } from './debug';
@@ -208,8 +209,12 @@ async function coldProcess(): Promise<Record<string, number>> {
   const fcbox: number[] = [];
   for (let i = 0; i < COLD_RUNS; i++) {
     const port = await freePort();
+    // The same argv, cwd and environment fcbox gives the server: the host's environment can cost a Node start
+    // tens of milliseconds (NODE_EXTRA_CA_CERTS is read at start-up), which would flatter fcbox.
+    const spec = buildRunSpec({ ...fn, port }, { backend: 'process', instanceId: 'bare' });
+    const argv = spec.argv as string[];
     let t0 = Date.now();
-    const child = spawn('node', ['server.js'], { cwd: BENCH, env: { ...process.env, FC_SERVER_PORT: String(port) }, stdio: 'ignore' });
+    const child = spawn(argv[0], argv.slice(1), { cwd: spec.cwd, env: spec.env, stdio: 'ignore' });
     bare.push(await firstResponse(port, t0));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('close', r));
