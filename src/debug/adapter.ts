@@ -6,9 +6,10 @@
  */
 import { DebugSession, Event, Logger, logger, LoggingDebugSession, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { FcboxError, isFcboxError } from '../spec/errors';
+import { isUtf8 } from 'node:buffer';
+import { asFcboxError, FcboxError } from '../spec/errors';
 import type { FunctionSpec } from '../spec/model';
-import type { InvokeResult, LogLine } from '../host/types';
+import type { InvokeResult, LogLine } from '../host';
 import {
   ATTACH_EVENT,
   AttachArguments,
@@ -16,6 +17,7 @@ import {
   AttachEventBody,
   CUSTOM_REQUESTS,
   CustomRequest,
+  DebugLanguage,
   InvokeArguments,
   LaunchArguments,
 } from './configuration';
@@ -53,13 +55,16 @@ export class FcboxDebugSession extends LoggingDebugSession {
   }
 
   protected async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArguments): Promise<void> {
+    // A client may send no arguments at all (DAP leaves them optional): that is a configuration error, not a crash.
+    args ??= {} as LaunchRequestArguments;
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     this.launchArgs = args;
     try {
+      validateLaunch(args);
       await (this.launching = this.launch(args));
       this.sendResponse(response);
     } catch (e) {
-      await this.stopDebuggee();
+      await this.stopQuietly();
       this.fail(response, e);
     }
   }
@@ -70,8 +75,10 @@ export class FcboxDebugSession extends LoggingDebugSession {
    * disconnecting leaves it running.
    */
   protected async attachRequest(response: DebugProtocol.AttachResponse, args: AttachRequestArguments): Promise<void> {
+    args ??= {} as AttachRequestArguments;
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     try {
+      validateAttach(args);
       const profile = profileFor(args.language);
       const fn = args.project ? await this.resolveFunction(args.project, args.function) : undefined;
       const deadline = Date.now() + ATTACH_PROBE_MS;
@@ -110,18 +117,18 @@ export class FcboxDebugSession extends LoggingDebugSession {
   }
 
   protected async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
-    await this.stopDebuggee();
+    await this.stopQuietly();
     this.sendResponse(response);
     this.shutdown();
   }
 
   /** Also reached when the client goes away without disconnecting: the instance must not outlive the session. */
   shutdown(): void {
-    void this.stopDebuggee().finally(() => super.shutdown());
+    void this.stopQuietly().finally(() => super.shutdown());
   }
 
   protected async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
-    await this.stopDebuggee();
+    await this.stopQuietly();
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
@@ -132,11 +139,15 @@ export class FcboxDebugSession extends LoggingDebugSession {
     this.launchArgs = config;
     if (!config || !this.debuggee) return this.fail(response, new FcboxError('NotLaunched', 'only launched functions can be restarted', 'start the session again'));
     try {
+      validateLaunch(config);
       await this.stopDebuggee();
       await (this.launching = this.launch(config));
       this.sendResponse(response);
     } catch (e) {
+      // Nothing is left to debug: a half-started instance must not outlive the failed restart, nor the session it.
+      await this.stopQuietly();
       this.fail(response, e);
+      this.sendEvent(new TerminatedEvent());
     }
   }
 
@@ -153,15 +164,16 @@ export class FcboxDebugSession extends LoggingDebugSession {
     debuggee.on('error', (e) => this.output(`${e.message}\n${[e.hint, e.details].filter(Boolean).join('\n')}\n`, 'stderr'));
     started.catch((e: unknown) => {
       if (debuggee !== this.debuggee) return;
-      const err = asFcboxError(e);
-      this.output(`${err.code}: ${err.message}\n${err.hint ?? ''}\n`, 'stderr');
+      this.outputError(e);
       this.sendEvent(new TerminatedEvent());
     });
     if (args.invoke) {
       const request = args.invoke;
-      void Promise.all([debuggee.whenAttached, started])
-        .then(() => this.serve(debuggee, 'invoke', request))
-        .catch(() => undefined);
+      // A failed start is reported above; what fails here is the configured invoke itself (an event file not found).
+      void Promise.all([debuggee.whenAttached, started]).then(
+        () => this.serve(debuggee, 'invoke', request).catch((e: unknown) => this.outputError(e, 'the configured invoke failed: ')),
+        () => undefined,
+      );
     }
   }
 
@@ -194,14 +206,17 @@ export class FcboxDebugSession extends LoggingDebugSession {
       this.output(`fcbox: ${what}: nothing to call (not configured for this function, already done, or the instance is not running)\n`);
       return undefined;
     }
-    const body = result.body.toString('utf8');
+    // DAP is JSON: a body that is not UTF-8 text (an image, a protobuf) travels as base64, and says so.
+    const text = isUtf8(result.body);
+    const shown = text ? result.body.toString('utf8') : `(${result.body.length} bytes of binary data)`;
     const status = result.error ? `${result.error.code}: ${result.error.message}` : `status ${result.status}${result.functionError ? ' (function error)' : ''}`;
-    this.output(`fcbox: ${what} ${result.requestId}: ${status} in ${result.durationMs} ms\n${body ? `${body}\n` : ''}`, result.error || result.functionError ? 'stderr' : 'console');
+    this.output(`fcbox: ${what} ${result.requestId}: ${status} in ${result.durationMs} ms\n${shown ? `${shown}\n` : ''}`, result.error || result.functionError ? 'stderr' : 'console');
     return {
       requestId: result.requestId,
       status: result.status,
       headers: result.headers,
-      body,
+      body: result.body.toString(text ? 'utf8' : 'base64'),
+      bodyEncoding: text ? 'utf8' : 'base64',
       durationMs: result.durationMs,
       functionError: result.functionError,
       error: result.error && { code: result.error.code, message: result.error.message, hint: result.error.hint },
@@ -215,14 +230,61 @@ export class FcboxDebugSession extends LoggingDebugSession {
     await debuggee.stop(this.launchArgs?.preStopOnExit ?? true);
   }
 
+  /** Stops the instance; a failure to stop is reported, never thrown, so the request that asked still gets its answer. */
+  private async stopQuietly(): Promise<void> {
+    try {
+      await this.stopDebuggee();
+    } catch (e) {
+      this.outputError(e, 'could not stop the instance: ');
+    }
+  }
+
   private output(text: string, category: 'console' | 'stdout' | 'stderr' = 'console'): void {
     this.sendEvent(new OutputEvent(text, category));
+  }
+
+  private outputError(e: unknown, prefix = ''): void {
+    const err = asFcboxError(e);
+    this.output(`fcbox: ${prefix}${err.code}: ${err.message}\n${[err.hint, err.details].filter(Boolean).map((l) => `${l}\n`).join('')}`, 'stderr');
   }
 
   private fail(response: DebugProtocol.Response, e: unknown): void {
     const err = asFcboxError(e);
     const text = [err.message, err.hint, err.details].filter(Boolean).join('\n');
-    this.sendErrorResponse(response, { id: ERROR_ID, format: text.replace(/[{}]/g, ''), showUser: true });
+    // The format string's {name} are placeholders: the text goes in as a variable so braces in it (JSON) survive.
+    this.sendErrorResponse(response, { id: ERROR_ID, format: '{_t}', variables: { _t: text }, showUser: true });
+  }
+}
+
+const LANGUAGES: readonly DebugLanguage[] = ['node', 'python', 'java'];
+
+/** Arguments VS Code checks against the schema only when they come from launch.json; the adapter checks them all. */
+function validateLaunch(args: Partial<LaunchArguments>): asserts args is LaunchArguments {
+  if (typeof args.project !== 'string' || !args.project) {
+    throw new FcboxError('InvalidDebugConfiguration', 'the launch configuration has no "project"', 'set "project" to the s.yaml declaring the function, e.g. "${workspaceFolder}/s.yaml"');
+  }
+  if (args.language !== undefined && args.language !== 'auto' && !LANGUAGES.includes(args.language)) {
+    throw new FcboxError('InvalidDebugConfiguration', `"language" must be auto, node, python or java, not ${JSON.stringify(args.language)}`, 'fix "language", or leave it out to read it from the start command');
+  }
+  if (args.debugPort !== undefined) validatePort(args.debugPort, 'leave it out for a free one');
+}
+
+function validateAttach(args: Partial<AttachArguments>): asserts args is AttachArguments {
+  if (!args.language || !LANGUAGES.includes(args.language)) {
+    throw new FcboxError('InvalidDebugConfiguration', `an attach configuration needs "language": node, python or java${args.language ? `, not ${JSON.stringify(args.language)}` : ''}`, 'set "language" to the debugger the function runs with');
+  }
+  if (args.debugPort === undefined) {
+    throw new FcboxError('InvalidDebugConfiguration', 'an attach configuration needs "debugPort"', "set \"debugPort\" to the port of the function's debugger on 127.0.0.1");
+  }
+  validatePort(args.debugPort, "set it to the port of the function's debugger on 127.0.0.1");
+  if (args.project !== undefined && (typeof args.project !== 'string' || !args.project)) {
+    throw new FcboxError('InvalidDebugConfiguration', '"project" is empty', 'set "project" to the s.yaml declaring the function, or leave it out');
+  }
+}
+
+function validatePort(port: unknown, fix: string): void {
+  if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
+    throw new FcboxError('InvalidDebugConfiguration', `"debugPort" must be a port number (1-65535), not ${JSON.stringify(port)}`, fix);
   }
 }
 
@@ -231,10 +293,6 @@ function outputOf(line: LogLine): DebugProtocol.OutputEvent {
   const category = line.stream === 'system' ? 'console' : line.stream;
   const event = new OutputEvent(`${line.stream === 'system' ? 'fcbox: ' : ''}${line.text}\n`, category, line.requestId ? { requestId: line.requestId } : undefined);
   return event as DebugProtocol.OutputEvent;
-}
-
-function asFcboxError(e: unknown): FcboxError {
-  return isFcboxError(e) ? e : new FcboxError('InternalError', (e as Error).message ?? String(e), 'this is a bug in fcbox; please report it');
 }
 
 /** Runs the adapter over stdin/stdout (dist/debugAdapter.js). */

@@ -5,7 +5,7 @@
  * package.json (`contributes.debuggers` / `contributes.breakpoints`), and a unit test fails when package.json
  * is stale. Pure data: no vscode, no I/O.
  */
-import type { BackendKind } from '../host/types';
+import type { BackendKind } from '../host';
 
 export const DEBUG_TYPE = 'fcbox';
 
@@ -33,7 +33,7 @@ export interface InvokeArguments {
 interface CommonArguments {
   /** Path of the s.yaml (or SCF serverless.yml) declaring the function. */
   project?: string;
-  /** The function's name (or its `resourceKey/name`). */
+  /** The function's name, `service/name`, its resource key, or its id (what spec's findFunction accepts). */
   function?: string;
   /** Which debugger the function's runtime carries; `auto` reads it from the start command. */
   language?: 'auto' | DebugLanguage;
@@ -58,7 +58,14 @@ export interface LaunchArguments extends CommonArguments {
   preStopOnExit?: boolean;
   /** Milliseconds to wait for the function's debugger to listen. */
   debuggerTimeout?: number;
+  /** Milliseconds the function's server has to start listening; the platform's deadline when absent. */
+  startupTimeout?: number;
+  /** Where the credentials in the platform's headers come from (as the `fcbox.credentials.source` setting). */
+  credentials?: CredentialsSource;
 }
+
+/** `none`: placeholders; `environment`: the ALIBABA_CLOUD_* variables of the process that runs the adapter. */
+export type CredentialsSource = 'none' | 'environment';
 
 export interface AttachArguments extends CommonArguments {
   language: DebugLanguage;
@@ -138,7 +145,7 @@ const commonProperties: AttributesOf<CommonArguments>['properties'] = {
   },
   function: {
     type: 'string',
-    description: 'The function to debug: its name, or `resourceKey/name` when names repeat. Optional when the project has one function.',
+    description: 'The function to debug: its name, `service/name` (FC 2.x, SCF), its resource key, or its id when names repeat. Optional when the project has one function.',
   },
   language: {
     type: 'string',
@@ -208,6 +215,20 @@ export const launchAttributes: AttributesOf<LaunchArguments> = {
       default: DEFAULT_DEBUGGER_TIMEOUT_MS,
       description: "Milliseconds to wait for the function's debugger to listen.",
     },
+    startupTimeout: {
+      type: 'integer',
+      minimum: 1,
+      markdownDescription: "Milliseconds the function's server has to start listening. Default: the `fcbox.startupTimeout` setting, else the platform's deadline (FC 120 s, SCF 30 s).",
+    },
+    credentials: {
+      type: 'string',
+      enum: ['none', 'environment'],
+      enumDescriptions: [
+        'Send placeholder values in the x-fc-access-key-* / X-Scf-Secret-* headers.',
+        'Read ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN and ALIBABA_CLOUD_ACCOUNT_ID from the environment VS Code was started in.',
+      ],
+      markdownDescription: "Credentials passed to the function in the platform's headers. Default: the `fcbox.credentials.source` setting.",
+    },
   },
 };
 
@@ -219,6 +240,17 @@ export const attachAttributes: AttributesOf<AttachArguments> = {
   },
 };
 
+/** launch.json's first configuration when the workspace declares no function yet. */
+export const GENERIC_LAUNCH = {
+  type: DEBUG_TYPE,
+  request: 'launch',
+  name: 'Debug function',
+  project: '${workspaceFolder}/s.yaml',
+  function: '',
+  backend: 'auto',
+  language: 'auto',
+} as const;
+
 /** The `contributes.debuggers` entry of package.json. */
 export const debuggerContribution = {
   type: DEBUG_TYPE,
@@ -227,17 +259,8 @@ export const debuggerContribution = {
   runtime: 'node',
   languages: ['javascript', 'typescript', 'python', 'java', 'yaml'],
   configurationAttributes: { launch: launchAttributes, attach: attachAttributes },
-  initialConfigurations: [
-    {
-      type: DEBUG_TYPE,
-      request: 'launch',
-      name: 'Debug function',
-      project: '${workspaceFolder}/s.yaml',
-      function: '',
-      backend: 'auto',
-      language: 'auto',
-    },
-  ],
+  // No initialConfigurations: launch.json's first content comes from one place, the Initial configuration
+  // provider (src/vscode/debug), which writes one configuration per function and GENERIC_LAUNCH without any.
   configurationSnippets: [
     {
       label: 'FC Box: Debug a function',

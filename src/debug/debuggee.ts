@@ -11,13 +11,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FcboxError } from '../spec/errors';
 import { FunctionSpec, isCustomRuntime } from '../spec/model';
-import { freePort, portIsFree } from '../host/backend';
-import { inspectImage } from '../host/dockerBackend';
-import { Instance } from '../host/instance';
-import { buildRunSpec, CODE_MOUNT } from '../host/runSpec';
-import type { InstanceOptions, InvokeRequest, InvokeResult, LogLine, RunSpec } from '../host/types';
+import { portIsFree } from '../host/backend';
+import { Backend, backendFor, buildRunSpec, CODE_MOUNT, freePort, inspectImage, Instance } from '../host';
+import type { Credentials, InstanceOptions, InvokeRequest, InvokeResult, LogLine, RunSpec } from '../host';
 import { AttachEventBody, DEFAULT_DEBUGGER_TIMEOUT_MS, DebugLanguage, InvokeArguments, LaunchArguments } from './configuration';
-import { commandOf, detectLanguage, DebugProfile, InterpreterProbe, profileFor, withCommand } from './profiles';
+import { commandOf, detectLanguage, DebugProfile, InterpreterProbe, profileFor, runtimeExecutable, withCommand } from './profiles';
+import { assertNodeServerCommand } from './profiles/node';
 import { pythonCommandOfScript, runsPython } from './profiles/python';
 import { waitForDebugger } from './readiness';
 
@@ -66,6 +65,8 @@ export class Debuggee extends EventEmitter {
   private gate = deferred();
   private attachedOnce = deferred();
   private stopped = false;
+  /** The debugger's host port as the backend published it, for the current start. */
+  private published = deferred<number>();
 
   constructor(
     readonly fn: FunctionSpec,
@@ -77,12 +78,14 @@ export class Debuggee extends EventEmitter {
     const options: InstanceOptions = {
       backend: plan.backend,
       runtimeImages: args.runtimeImages,
+      startupTimeoutMs: args.startupTimeout,
+      credentials: args.credentials === 'environment' ? credentialsFromEnvironment() : undefined,
       // A paused debugger must not make invocations (or hooks) fail with a timeout.
       invocationTimeoutMs: 0,
       transform: (spec) => this.transform(spec),
       beforeInitialize: () => this.gate.promise,
     };
-    this.instance = new Instance(fn, options);
+    this.instance = new Instance(fn, options, (spec) => this.backend(spec));
     this.instance.on('log', (line) => this.emit('log', line));
   }
 
@@ -140,8 +143,27 @@ export class Debuggee extends EventEmitter {
     // Published on 127.0.0.1 only (host backends); in process mode this tells the host's port checks to ignore it.
     spec = { ...spec, extraPorts: [...spec.extraPorts, { containerPort: plan.containerPort, hostPort: plan.hostPort }] };
     this.gate = deferred();
+    this.published = deferred<number>();
     this.watchDebugger();
     return spec;
+  }
+
+  /**
+   * The host's backend, noting the debugger's port as published: docker falls back to a free port when the
+   * planned one was taken since planDebug, and the probe and the attach configuration must use the real one.
+   * (Instance.address has it too, but only once the server is ready, which stopOnEntry holds until attach.)
+   */
+  private backend(spec: RunSpec): Backend {
+    const inner = backendFor(spec);
+    const index = spec.extraPorts.findIndex((p) => p.containerPort === this.plan.containerPort);
+    const published = this.published;
+    return {
+      start: async (s, io) => {
+        const server = await inner.start(s, io);
+        published.resolve(server.extraHostPorts[index] ?? this.plan.hostPort);
+        return server;
+      },
+    };
   }
 
   private watchDebugger(): void {
@@ -161,11 +183,13 @@ export class Debuggee extends EventEmitter {
       this.instance.on('state', onState);
     });
     abandoned.catch(() => undefined);
-    waitForDebugger({ profile: plan.profile, port: plan.hostPort, subscribe, abandoned, timeoutMs: this.args.debuggerTimeout ?? DEFAULT_DEBUGGER_TIMEOUT_MS }).then(
-      () => {
+    const port = this.published.promise;
+    waitForDebugger({ profile: plan.profile, port, subscribe, abandoned, timeoutMs: this.args.debuggerTimeout ?? DEFAULT_DEBUGGER_TIMEOUT_MS }).then(
+      (hostPort) => {
+        if (hostPort !== plan.hostPort) this.emit('log', systemLine(`the debugger's port ${plan.hostPort} was taken; it is published on 127.0.0.1:${hostPort}`));
         const configuration = plan.profile.attachConfiguration({
           name: `${fn.name} (${plan.language})`,
-          port: plan.hostPort,
+          port: hostPort,
           localRoot: plan.localRoot,
           remoteRoot: plan.remoteRoot,
           stopOnEntry: !!this.args.stopOnEntry,
@@ -193,6 +217,7 @@ export async function planDebug(fn: FunctionSpec, args: LaunchArguments, service
   const bootstrap = probeSpec.bootstrapPath ? await services.readFile(probeSpec.bootstrapPath) : undefined;
   const language = args.language && args.language !== 'auto' ? args.language : detectLanguage(command, fn.runtime, bootstrap);
   const profile = profileFor(language);
+  if (language === 'node') assertNodeServerCommand(runtimeExecutable(command, bootstrap), command);
   const scripted = language === 'python' && !runsPython(command) && bootstrap !== undefined ? pythonCommandOfScript(bootstrap) : undefined;
   if (scripted) command = scripted;
 
@@ -232,8 +257,26 @@ export async function invokeRequest(fn: FunctionSpec, args: InvokeArguments, ser
   return { body: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)) };
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
+/**
+ * The Alibaba Cloud CLI/SDK variable names, so a developer's existing shell setup just works. Read where the
+ * adapter runs (the extension host, or the adapter process it started with the same environment).
+ */
+export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<Credentials> {
+  const picked: Partial<Credentials> = {
+    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN,
+    accountId: env.ALIBABA_CLOUD_ACCOUNT_ID,
+  };
+  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v)) as Partial<Credentials>;
+}
+
+function systemLine(text: string): LogLine {
+  return { time: Date.now(), stream: 'system', level: 'warning', text };
+}
+
+function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }

@@ -9,8 +9,11 @@ import type { DebugProfile } from './profiles';
 
 export interface ReadinessOptions {
   profile: Pick<DebugProfile, 'language' | 'cue' | 'probe' | 'failure'>;
-  /** The debugger's port on the host's 127.0.0.1. */
-  port: number;
+  /**
+   * The debugger's port on the host's 127.0.0.1; a promise when it is known only once the backend published it
+   * (docker falls back to another port when the planned one was taken meanwhile).
+   */
+  port: number | Promise<number>;
   /** Subscribes to the instance's output lines; returns the unsubscribe function. Subscribe before starting. */
   subscribe(listener: (text: string) => void): () => void;
   timeoutMs: number;
@@ -21,8 +24,12 @@ export interface ReadinessOptions {
 
 const RECENT_LINES = 20;
 
-export async function waitForDebugger(options: ReadinessOptions): Promise<void> {
-  const { profile, port, timeoutMs, retryMs = 100 } = options;
+/** Resolves with the host port the debugger answers on. */
+export async function waitForDebugger(options: ReadinessOptions): Promise<number> {
+  const { profile, timeoutMs, retryMs = 100 } = options;
+  let port: number | undefined = typeof options.port === 'number' ? options.port : undefined;
+  const published = Promise.resolve(options.port).then((p) => (port = p));
+  published.catch(() => undefined);
   const recent: string[] = [];
   let cueSeen = false;
   let onCue!: () => void;
@@ -44,11 +51,13 @@ export async function waitForDebugger(options: ReadinessOptions): Promise<void> 
 
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
+  // Set once the race is decided (the instance gave up, say): the probe loop must not outlive it.
+  let settled = false;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       timedOut = true;
       const waitedFor = [`${profile.cue.description} in the function's output${cueSeen ? ' (seen)' : ''}`];
-      if (profile.probe) waitedFor.push(`for 127.0.0.1:${port} to answer`);
+      if (profile.probe) waitedFor.push(`for 127.0.0.1:${port ?? '(not yet published)'} to answer`);
       reject(
         new FcboxError(
           'DebuggerNotReady',
@@ -62,14 +71,17 @@ export async function waitForDebugger(options: ReadinessOptions): Promise<void> 
     }, timeoutMs);
   });
 
-  const probed = async (): Promise<void> => {
+  const probed = async (): Promise<number> => {
     await cue;
-    if (profile.probe) await probeUntil(profile.probe, port, () => timedOut, retryMs);
+    const p = await published;
+    if (profile.probe && !settled) await probeUntil(profile.probe, p, () => timedOut || settled, retryMs);
+    return p;
   };
 
   try {
-    await Promise.race([probed(), deadline, ...(options.abandoned ? [options.abandoned] : [])]);
+    return await Promise.race([probed(), deadline, ...(options.abandoned ? [options.abandoned] : [])]);
   } finally {
+    settled = true;
     clearTimeout(timer);
     unsubscribe();
   }

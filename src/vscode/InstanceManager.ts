@@ -1,9 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../debug/configuration';
-import { Gateway } from '../host/gateway';
-import { Instance } from '../host/instance';
-import type { InstanceState, InvokeRequest, InvokeResult, LogLine } from '../host/types';
+import { Gateway, Instance, type InstanceState, type InvokeRequest, type InvokeResult, type LogLine } from '../host';
 import { configurationError, findFunction, FcboxError, type FunctionSpec } from '../spec';
 import { debugConfigurationFor } from './debug';
 import type { ProjectIndex } from './ProjectIndex';
@@ -15,7 +13,7 @@ export type Hook = 'initialize' | 'preFreeze' | 'preStop';
 export interface InstanceInfo {
   readonly fn: FunctionSpec;
   readonly state: InstanceState;
-  /** "process", "docker", or "debug session" while the fcbox debug adapter owns the instance. */
+  /** What runs it: `pid 4242`, `container 3f2a…` (`starting` before either exists), or `debug session` while the fcbox debug adapter owns it. */
   readonly backend: string;
   readonly port?: number;
   readonly startedAt: number;
@@ -49,20 +47,30 @@ export class InstanceManager implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly problems = new vscode.EventEmitter<unknown>();
+  /** Failures no command is waiting for (the gateway could not listen): for the one error reporter. */
+  readonly onProblem = this.problems.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.problems];
   private gateway: { server: Gateway; members: Instance[] } | undefined;
   /** Gateway restarts run one at a time, in order. */
   private gatewayQueue: Promise<void> = Promise.resolve();
   /** The gateway's port stays the same across restarts once chosen, so clients keep working. */
   private gatewayPortInUse = 0;
+  /** The gateway's failure to listen is shown once, not again at each refresh, until it listens again. */
+  private gatewayFailureShown = false;
+  /** Ids of fcbox sessions that ended, so one ending while it is being adopted is not listed. */
+  private readonly endedSessions = new Set<string>();
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly projects: ProjectIndex,
   ) {
     this.disposables.push(
-      vscode.debug.onDidStartDebugSession((s) => this.adoptDebugSession(s)),
+      // Palette commands that need a running instance (stop, restart, hooks, logs) are shown only when one runs.
+      this.onDidChange(() => void vscode.commands.executeCommand('setContext', 'fcbox.hasRunning', this.instances.size > 0)),
+      vscode.debug.onDidStartDebugSession((s) => void this.adoptDebugSession(s)),
       vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s.type === DEBUG_TYPE) this.endedSessions.add(s.id);
         for (const [id, i] of this.instances) if (i.debugSession?.id === s.id) this.instances.delete(id);
         this.changed.fire();
       }),
@@ -158,6 +166,8 @@ export class InstanceManager implements vscode.Disposable {
             }),
           );
         });
+        // Cancelling before startDebugging returned rejects it before it is awaited; the await below still sees it.
+        attached.catch(() => undefined);
         try {
           progress.report({ message: 'starting the instance with its debugger enabled' });
           if (!(await vscode.debug.startDebugging(folder, debugConfigurationFor(fn, this.projects.functions())))) {
@@ -215,10 +225,15 @@ export class InstanceManager implements vscode.Disposable {
         const url = await server.listen();
         this.gatewayPortInUse = Number(new URL(url).port);
         this.gateway = { server, members };
+        this.gatewayFailureShown = false;
         const functionUrls = [...server.functionUrls()].map(([id, u]) => `${this.instances.get(id)?.fn.name ?? id} ${u}`);
         this.log.info(`gateway ${url}${functionUrls.length ? `; HTTP functions: ${functionUrls.join(', ')}` : ''}`);
       } catch (e) {
+        // Ports it did open (HTTP functions') are closed again; the instances themselves keep running.
+        await server.close().catch(() => undefined);
         this.log.error(`the gateway could not listen: ${e instanceof Error ? e.message : String(e)}`);
+        if (!this.gatewayFailureShown) this.problems.fire(e);
+        this.gatewayFailureShown = true;
       }
       this.changed.fire();
     });
@@ -242,19 +257,39 @@ export class InstanceManager implements vscode.Disposable {
     return channel;
   }
 
-  private adoptDebugSession(session: vscode.DebugSession): void {
-    if (session.type !== DEBUG_TYPE || session.configuration.request !== 'launch') return;
-    const { project, function: name } = session.configuration as { project?: string; function?: string };
-    // Variables are substituted in what the adapter receives, not necessarily in session.configuration.
-    const file = project?.replace('${workspaceFolder}', session.workspaceFolder?.uri.fsPath ?? '');
-    const indexed = file && this.projects.get(path.resolve(file));
-    let fn: FunctionSpec | undefined;
+  /** The function a launch configuration (variables substituted) names, if this window knows it. */
+  functionOf(configuration: vscode.DebugConfiguration): FunctionSpec | undefined {
+    const { project, function: name } = configuration as { project?: unknown; function?: unknown };
+    const indexed = typeof project === 'string' && project ? this.projects.get(path.resolve(project)) : undefined;
     try {
-      fn = indexed ? (name ? findFunction([indexed], name) : indexed.functions[0]) : undefined;
+      return indexed ? (typeof name === 'string' && name ? findFunction([indexed], name) : indexed.functions[0]) : undefined;
     } catch {
       // An ambiguous name: the adapter reports it; there is no instance to show.
+      return undefined;
     }
+  }
+
+  /**
+   * A debug launch of a function this window runs (F5 after Run) needs its ports: the Run instance stops first.
+   * Called before the session starts (the launch resolver) and again when it started, for a Run begun meanwhile.
+   */
+  async releaseForDebug(fn: FunctionSpec): Promise<void> {
+    const running = this.instances.get(fn.id);
+    if (running && !running.debugSession) await this.stop(fn);
+  }
+
+  private async adoptDebugSession(session: vscode.DebugSession): Promise<void> {
+    if (session.type !== DEBUG_TYPE || session.configuration.request !== 'launch') return;
+    // session.configuration is the resolved configuration: ${workspaceFolder} and the like are substituted.
+    const fn = this.functionOf(session.configuration);
     if (!fn) return;
+    try {
+      await this.releaseForDebug(fn);
+    } catch (e) {
+      this.problems.fire(e);
+    }
+    // It may have ended while the Run instance stopped.
+    if (this.endedSessions.has(session.id)) return;
     this.instances.set(fn.id, new DebuggedInstance(fn, session));
     this.changed.fire();
   }

@@ -42,7 +42,14 @@ export function activate(context: vscode.ExtensionContext): FcboxApi {
     ...registerEditing(context.extensionUri, projects, instances),
     registerStatusBar(instances),
   );
-  registerDebugging(context, projects);
+  registerDebugging(context, projects, {
+    // F5 on a function this window runs: the Run instance holds the ports the debuggee needs.
+    beforeLaunch: async (configuration) => {
+      const fn = instances.functionOf(configuration);
+      if (fn) await instances.releaseForDebug(fn).catch((e: unknown) => errors.show(e, fn));
+    },
+  });
+  context.subscriptions.push(instances.onProblem((e) => errors.show(e)));
   stopInstances = () => instances.stopAll();
   void projects.ready().then(() => log.info(`${projects.functions().length} function(s) in ${projects.all().length} project file(s)`));
   const activationMs = performance.now() - t0;

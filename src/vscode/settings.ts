@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import type { BackendKind, Credentials, HostOptions } from '../host/types';
+import type { CredentialsSource } from '../debug/configuration';
+import { credentialsFromEnvironment } from '../debug/debuggee';
+import type { BackendKind, HostOptions } from '../host';
 
 /** The `fcbox.*` settings (documented in package.json), read fresh each time so changes apply without a reload. */
 export function hostOptions(scope?: vscode.Uri): HostOptions {
@@ -9,20 +11,12 @@ export function hostOptions(scope?: vscode.Uri): HostOptions {
     backend: c.get<BackendKind>('backend', 'auto'),
     startupTimeoutMs: startupSeconds > 0 ? startupSeconds * 1000 : undefined,
     runtimeImages: c.get<Record<string, string>>('runtimeImages', {}),
-    credentials: c.get<string>('credentials.source', 'none') === 'environment' ? credentialsFromEnvironment() : undefined,
+    credentials: credentialsSource(scope) === 'environment' ? credentialsFromEnvironment() : undefined,
   };
 }
 
-/** The Alibaba Cloud CLI/SDK variable names, so a developer's existing shell setup just works. */
-function credentialsFromEnvironment(): Partial<Credentials> {
-  const env = process.env;
-  const picked: Partial<Credentials> = {
-    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-    securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN,
-    accountId: env.ALIBABA_CLOUD_ACCOUNT_ID,
-  };
-  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v)) as Partial<Credentials>;
+export function credentialsSource(scope?: vscode.Uri): CredentialsSource {
+  return vscode.workspace.getConfiguration('fcbox', scope).get<CredentialsSource>('credentials.source', 'none');
 }
 
 export function gatewayPort(): number {

@@ -18,7 +18,7 @@ describe('debug contributions', () => {
     const debuggers = pkg.contributes.debuggers.filter((d: { type: string }) => d.type === DEBUG_TYPE);
     assert.equal(debuggers.length, 1);
     assert.deepEqual(Object.keys(debuggers[0].configurationAttributes), ['launch', 'attach']);
-    for (const key of ['project', 'function', 'backend', 'language', 'debugPort', 'localRoot', 'remoteRoot', 'stopOnEntry', 'env', 'invoke', 'preStopOnExit']) {
+    for (const key of ['project', 'function', 'backend', 'language', 'debugPort', 'localRoot', 'remoteRoot', 'stopOnEntry', 'env', 'invoke', 'preStopOnExit', 'startupTimeout', 'credentials']) {
       assert.ok(key in launchAttributes.properties, key);
     }
     assert.equal(launchAttributes.properties.preStopOnExit.default, true);

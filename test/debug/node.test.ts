@@ -4,9 +4,13 @@
  * the first /initialize waits for `attached`; pre-stop runs on disconnect and nothing is left running.
  */
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { Debuggee, planDebug } from '../../src/debug/debuggee';
+import { resolveFromProjectFile } from '../../src/debug/functions';
+import { profileFor } from '../../src/debug/profiles';
 import { fcboxContainers, nodeBaseImage } from '../support/images';
 import { CdpClient, PausedEvent } from './support/cdp';
 import { breakLine, DEBUG_FIXTURES, writeProject } from './support/fixtures';
@@ -93,3 +97,30 @@ for (const backend of ['process', 'docker'] as const) {
     });
   });
 }
+
+describe('the debugger port docker publishes', function () {
+  this.timeout(60_000);
+
+  // planDebug picks a free port, but something may take it before the container starts; docker then publishes
+  // another, and the probe and the attach configuration must follow it.
+  it('attaches to the port actually published when the planned one was taken meanwhile', async () => {
+    const fx = await writeProject('node-port-taken', CODE, ['node', 'index.js']);
+    const fn = await resolveFromProjectFile(fx.project, fx.functionName);
+    const args = { project: fx.project, backend: 'docker' as const, runtimeImages: { 'custom.debian10': nodeBaseImage() } };
+    const plan = await planDebug(fn, args);
+    const squatter = net.createServer();
+    await new Promise<void>((r) => squatter.listen(plan.hostPort, '127.0.0.1', r));
+    const debuggee = new Debuggee(fn, args, plan);
+    try {
+      const { attach } = await debuggee.start();
+      const port = attach.configuration.port as number;
+      assert.notEqual(port, plan.hostPort);
+      assert.deepEqual(await hostAddresses(port), ['127.0.0.1']);
+      assert.ok(await profileFor('node').probe!(port), 'the inspector answers on the published port');
+    } finally {
+      squatter.close();
+      await debuggee.stop(false);
+    }
+    assert.deepEqual(fcboxContainers(fx.functionId), [], 'no container left');
+  });
+});

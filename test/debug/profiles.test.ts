@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FcboxError } from '../../src/spec/errors';
 import type { RunSpec } from '../../src/host/types';
-import { detectLanguage, profileFor } from '../../src/debug/profiles';
+import { detectLanguage, profileFor, runtimeExecutable } from '../../src/debug/profiles';
+import { assertNodeServerCommand } from '../../src/debug/profiles/node';
 import { tempDir } from './support/fixtures';
 import { choosePython, PYTHON_CUE, pythonCommandOfScript, wrapPythonCommand } from '../../src/debug/profiles/python';
 
@@ -57,6 +58,8 @@ describe('debug profiles', () => {
     it('says what to change when the command does not run python directly', () => {
       for (const command of [['/code/bootstrap'], ['python3'], ['bash', '-c', 'python3 app.py']]) {
         assert.throws(() => wrapPythonCommand(command, listen), (e: FcboxError) => e.code === 'DebuggerUnsupportedCommand' && /customRuntimeConfig\.command/.test(e.hint ?? ''));
+        // The suggested debugpy.listen for a process is loopback only: 0.0.0.0 would open the debugger to the network.
+        assert.throws(() => wrapPythonCommand(command, listen), (e: FcboxError) => /debugpy\.listen\(\("127\.0\.0\.1", 5678\)\) in your code \(\("0\.0\.0\.0", 5678\) only inside a container/.test(e.hint ?? ''));
       }
     });
     it('reads the python command out of a bootstrap that only execs it', () => {
@@ -121,6 +124,37 @@ describe('debug profiles', () => {
     });
     it('asks for `language` when it cannot tell', () => {
       assert.throws(() => detectLanguage(['/app/server'], 'custom-container'), (e: FcboxError) => e.code === 'DebuggerLanguageUnknown' && /"language"/.test(e.hint ?? ''));
+    });
+  });
+
+  describe('Node launchers', () => {
+    const refused = (command: string[], bootstrap?: string) => () => assertNodeServerCommand(runtimeExecutable(command, bootstrap), command);
+    it('refuses package managers and tsx/ts-node, which would take the inspector from the server', () => {
+      for (const command of [['npm', 'start'], ['/usr/bin/npx', 'serve'], ['yarn', 'start'], ['pnpm', 'start'], ['tsx', 'index.ts'], ['ts-node', 'index.ts']]) {
+        assert.throws(refused(command), (e: FcboxError) => e.code === 'DebuggerUnsupportedCommand' && /`node <file>` in customRuntimeConfig\.command/.test(e.hint ?? ''), command.join(' '));
+      }
+      assert.throws(refused(['/code/bootstrap'], '#!/bin/bash\nnpm run start\n'), /starts through npm/);
+      assert.throws(refused(['tsx', 'index.ts']), (e: FcboxError) => /node --import tsx/.test(e.hint ?? ''));
+    });
+    it('accepts node itself, loaders included', () => {
+      refused(['node', 'index.js'])();
+      refused(['node', '--import', 'tsx', 'index.ts'])();
+      refused(['/code/bootstrap'], '#!/bin/bash\nexec node --import tsx index.ts\n')();
+    });
+    // The reason for the refusal, run for real: under tsx the cue comes from tsx's own process.
+    it('tsx really does leave the server without the inspector', function () {
+      const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx');
+      if (!fs.existsSync(tsx)) this.skip();
+      const dir = tempDir('fcbox-tsx-');
+      fs.writeFileSync(path.join(dir, 'server.ts'), "const url: string | undefined = require('node:inspector').url(); console.log(`server inspector=${url ?? 'none'}`);\n");
+      const port = 30000 + Math.floor(Math.random() * 20000);
+      let out = '';
+      try {
+        out = execFileSync(tsx, [path.join(dir, 'server.ts')], { env: { ...process.env, NODE_OPTIONS: `--inspect=127.0.0.1:${port}` }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        out = String((e as { stdout?: string }).stdout ?? '');
+      }
+      assert.match(out, /server inspector=none/);
     });
   });
 });

@@ -69,4 +69,20 @@ describe('debugger readiness', () => {
     out.print('Listening for transport dt_socket at address: 5005');
     await waiting;
   });
+
+  it('stops probing once the instance gave up after the cue', async () => {
+    const out = output();
+    let probes = 0;
+    const profile = { ...node, probe: async () => (probes++, false) };
+    let abandon!: (e: Error) => void;
+    const abandoned = new Promise<never>((_, reject) => (abandon = reject));
+    const waiting = waitForDebugger({ profile, port: 1, subscribe: out.subscribe, timeoutMs: 10_000, abandoned, retryMs: 20 });
+    out.print('Debugger listening on ws://127.0.0.1:1/x');
+    await new Promise((r) => setTimeout(r, 100));
+    abandon(new FcboxError('CAExited', 'exited'));
+    await assert.rejects(waiting, (e: FcboxError) => e.code === 'CAExited');
+    const after = probes;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(probes <= after + 1, `probing went on: ${after} then ${probes}`);
+  });
 });

@@ -2,7 +2,7 @@
  * The start command as one argv, whatever the backend: a process has `argv`; a container has its ENTRYPOINT
  * override plus CMD. Profiles that wrap the command (debugpy) read and write it through these two functions.
  */
-import type { RunSpec } from '../../host/types';
+import type { RunSpec } from '../../host';
 
 export function commandOf(spec: RunSpec): string[] {
   return [...(spec.entrypoint ?? []), ...(spec.argv ?? [])];

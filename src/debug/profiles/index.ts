@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { FcboxError } from '../../spec/errors';
 import type { DebugLanguage } from '../configuration';
 import { javaProfile } from './java';
-import { nodeProfile } from './node';
+import { NODE_LAUNCHERS, nodeProfile } from './node';
 import { isModuleLauncher, isPythonExecutable, pythonProfile } from './python';
 import type { DebugProfile } from './profile';
 
@@ -16,7 +16,7 @@ export function profileFor(language: DebugLanguage): DebugProfile {
   return PROFILES[language];
 }
 
-const NODE_EXECUTABLES = new Set(['node', 'nodejs', 'npm', 'npx', 'yarn', 'pnpm', 'tsx', 'ts-node']);
+const NODE_EXECUTABLES = new Set(['node', 'nodejs', ...NODE_LAUNCHERS]);
 
 /** The language of one executable name, if it names a runtime. */
 function languageOfExecutable(executable: string): DebugLanguage | undefined {
@@ -32,15 +32,8 @@ function languageOfExecutable(executable: string): DebugLanguage | undefined {
  * command is a shell script at /code/bootstrap), else the FC runtime name (`nodejs16`, `python3.9`, `java11`).
  */
 export function detectLanguage(command: string[], runtime: string, bootstrapScript?: string): DebugLanguage {
-  const direct = command.length > 0 ? languageOfExecutable(command[0]) : undefined;
-  if (direct) return direct;
-  for (const line of (bootstrapScript ?? '').split(/\r?\n/)) {
-    if (line.trim().startsWith('#')) continue;
-    for (const word of line.split(/\s+/)) {
-      const language = word && languageOfExecutable(word);
-      if (language) return language;
-    }
-  }
+  const found = runtimeExecutable(command, bootstrapScript);
+  if (found) return languageOfExecutable(found)!;
   const m = /^(nodejs|python|java)/.exec(runtime);
   if (m) return m[1] === 'nodejs' ? 'node' : (m[1] as DebugLanguage);
   throw new FcboxError(
@@ -48,4 +41,16 @@ export function detectLanguage(command: string[], runtime: string, bootstrapScri
     `cannot tell which debugger this function uses from its start command: ${command.join(' ') || '(the image default)'}`,
     'set "language" to node, python or java in the launch configuration',
   );
+}
+
+/** The start command's executable if it names a runtime, else the first runtime a bootstrap script runs. */
+export function runtimeExecutable(command: string[], bootstrapScript?: string): string | undefined {
+  if (command.length > 0 && languageOfExecutable(command[0])) return path.basename(command[0]);
+  for (const line of (bootstrapScript ?? '').split(/\r?\n/)) {
+    if (line.trim().startsWith('#')) continue;
+    for (const word of line.split(/\s+/)) {
+      if (word && languageOfExecutable(word)) return path.basename(word);
+    }
+  }
+  return undefined;
 }

@@ -6,6 +6,24 @@ import * as http from 'node:http';
 import { FcboxError } from '../../spec/errors';
 import { appendOption, DebugProfile } from './profile';
 
+/**
+ * Programs that start Node but are not the server: NODE_OPTIONS=--inspect gives the inspector to the first Node
+ * process, the launcher, and the server it spawns fails to bind it ("address already in use") and runs without
+ * one, so breakpoints never hit. (Checked for tsx; npm, npx, yarn and pnpm spawn the script the same way; ts-node
+ * is refused until checked.)
+ */
+export const NODE_LAUNCHERS = ['npm', 'npx', 'yarn', 'pnpm', 'tsx', 'ts-node'];
+
+/** Refuses a start command whose Node process would be a launcher rather than the server (see NODE_LAUNCHERS). */
+export function assertNodeServerCommand(executable: string | undefined, command: string[]): void {
+  if (!executable || !NODE_LAUNCHERS.includes(executable)) return;
+  throw new FcboxError(
+    'DebuggerUnsupportedCommand',
+    `the function starts through ${executable}, which would take the Node inspector from the server it runs: ${command.join(' ') || '(the bootstrap script)'}`,
+    `start the server with \`node <file>\` in customRuntimeConfig.command or the bootstrap script${executable === 'tsx' || executable === 'ts-node' ? ' (TypeScript: `node --import tsx <file>`)' : ''}`,
+  );
+}
+
 export const nodeProfile: DebugProfile = {
   language: 'node',
   containerPort: 9229,

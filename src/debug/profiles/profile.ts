@@ -3,7 +3,7 @@
  * (a pure RunSpec change), how to tell it is listening, and which attach configuration its VS Code debugger takes.
  */
 import type { FcboxError } from '../../spec/errors';
-import type { RunSpec } from '../../host/types';
+import type { RunSpec } from '../../host';
 import type { AttachEventBody, DebugLanguage } from '../configuration';
 
 /** Where the debuggee's debugger listens, as seen from inside the instance. */

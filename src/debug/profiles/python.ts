@@ -129,7 +129,9 @@ function cannotWrap(command: string[]): FcboxError {
     `cannot switch debugpy on for a start command that does not run python directly: ${command.join(' ') || '(the image default)'}`,
     'make the start command the python one your bootstrap runs (customRuntimeConfig.command: ["python3", "app.py"], or gunicorn/uvicorn …), ' +
       'or reduce the bootstrap to that one `exec python3 …` line, ' +
-      'or call debugpy.listen(("0.0.0.0", 5678)) in your code and use an "attach" configuration',
+      // 0.0.0.0 on a host is a debugger anyone on the network can drive (remote code execution); only a
+      // container's own interface, published on 127.0.0.1, makes it safe (design.md §4).
+      'or call debugpy.listen(("127.0.0.1", 5678)) in your code (("0.0.0.0", 5678) only inside a container, with the port published on 127.0.0.1) and use an "attach" configuration',
   );
 }
 

@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { FcboxError } from '../../spec/errors';
 import type { FunctionSpec } from '../../spec/model';
 import type { Services } from '../services';
 
@@ -25,7 +27,7 @@ export type Command = FunctionCommand | PlainCommand;
  */
 export async function resolveFunction(services: Services, arg: unknown, command: FunctionCommand): Promise<FunctionSpec | undefined> {
   await services.projects.ready();
-  if (typeof arg === 'string') return services.projects.findFunction(arg);
+  if (typeof arg === 'string') return services.projects.findFunction(arg) ?? stale(arg);
   if (arg && typeof arg === 'object' && 'fn' in arg) return services.projects.findFunction((arg as { fn: FunctionSpec }).fn.id) ?? (arg as { fn: FunctionSpec }).fn;
   const candidates = services.projects.functions().filter((fn) => command.applies?.(fn, services) ?? true);
   if (!candidates.length) {
@@ -38,6 +40,17 @@ export async function resolveFunction(services: Services, arg: unknown, command:
     { placeHolder: 'Function', matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.fn;
+}
+
+/**
+ * A lens or tree item from an earlier parse names a function that was renamed or removed since. The id is
+ * `<project file>#…` (spec/normalise.ts), which is enough to say where to look.
+ */
+function stale(id: string): never {
+  const hash = id.lastIndexOf('#');
+  const file = hash > 0 ? id.slice(0, hash) : undefined;
+  const name = id.slice(id.lastIndexOf('/') + 1);
+  throw new FcboxError('FunctionNotFound', `${name} is no longer in ${file ? path.basename(file) : 's.yaml'}`, 'refresh the Functions view (or save the file) and try again');
 }
 
 export const isRunning = (fn: FunctionSpec, s: Services) => !!s.instances.get(fn.id);

@@ -32,9 +32,10 @@ export function registerCommands(services: Services): vscode.Disposable[] {
           return undefined;
         }
       }
-      const fn = await resolveFunction(services, args[0], command);
-      if (!fn) return undefined;
+      let fn: Awaited<ReturnType<typeof resolveFunction>>;
       try {
+        fn = await resolveFunction(services, args[0], command);
+        if (!fn) return undefined;
         return await command.run(services, fn, ...args.slice(1));
       } catch (e) {
         services.errors.show(e, fn);

@@ -97,7 +97,10 @@ async function startChildSession(watcher: AttachWatcher, parent: vscode.DebugSes
     await reply({ error: message });
     const install = 'Install';
     if ((await vscode.window.showErrorMessage(`FC Box: ${message}.`, install)) === install) {
-      await vscode.commands.executeCommand('workbench.extensions.installExtension', needed.id);
+      // Offline, or a marketplace without it: say so; this runs in a voided promise, so nothing else would.
+      await Promise.resolve(vscode.commands.executeCommand('workbench.extensions.installExtension', needed.id)).catch((e: unknown) =>
+        vscode.window.showErrorMessage(`FC Box: could not install ${needed.name} (${needed.id}): ${e instanceof Error ? e.message : String(e)}`),
+      );
     }
     return;
   }

@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../spec/model';
-import { DEBUG_TYPE, LaunchArguments } from '../../debug/configuration';
-import { hostOptions } from '../settings';
+import { DEBUG_TYPE, GENERIC_LAUNCH, LaunchArguments } from '../../debug/configuration';
+import { credentialsSource, hostOptions } from '../settings';
 import type { WorkspaceFunctions } from './index';
 
 type LaunchConfiguration = vscode.DebugConfiguration & LaunchArguments;
@@ -29,20 +29,30 @@ function inFolder(fn: FunctionSpec, folder: vscode.WorkspaceFolder | undefined):
   return !folder || !path.relative(folder.uri.fsPath, fn.projectFile).startsWith('..');
 }
 
-/** Dynamic configurations (the "FC Box" entry of Run and Debug's picker) and launch.json's initial ones. */
+/**
+ * Dynamic configurations (the "FC Box" entry of Run and Debug's picker) and launch.json's initial ones (the only
+ * source of those: package.json has no initialConfigurations), which fall back to a generic one without functions.
+ */
 export class FunctionConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly functions: WorkspaceFunctions) {}
+  constructor(
+    private readonly functions: WorkspaceFunctions,
+    private readonly initial = false,
+  ) {}
 
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
     await this.functions.ready();
     const all = this.functions.functions();
-    return all.filter((fn) => inFolder(fn, folder)).map((fn) => debugConfigurationFor(fn, all));
+    const configurations = all.filter((fn) => inFolder(fn, folder)).map((fn) => debugConfigurationFor(fn, all));
+    return configurations.length || !this.initial ? configurations : [{ ...GENERIC_LAUNCH }];
   }
 }
 
 /** Fills what a configuration leaves out: the function (F5 without launch.json), and the settings' host options. */
 export class LaunchResolver implements vscode.DebugConfigurationProvider {
-  constructor(private readonly functions: WorkspaceFunctions) {}
+  constructor(
+    private readonly functions: WorkspaceFunctions,
+    private readonly beforeLaunch?: (configuration: vscode.DebugConfiguration) => Promise<void>,
+  ) {}
 
   async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (!config.type && !config.request && !config.name) {
@@ -51,8 +61,24 @@ export class LaunchResolver implements vscode.DebugConfigurationProvider {
       config = picked;
     }
     if (config.request !== 'launch') return config;
+    // The settings' host options, as launch arguments: the adapter may run in its own process, without vscode.
     const settings = hostOptions(folder?.uri);
-    return { backend: settings.backend, runtimeImages: settings.runtimeImages, ...config };
+    const defaults: Partial<LaunchArguments> = {
+      backend: settings.backend,
+      runtimeImages: settings.runtimeImages,
+      startupTimeout: settings.startupTimeoutMs,
+      credentials: credentialsSource(folder?.uri),
+    };
+    return { ...defaults, ...config };
+  }
+
+  /** Last step before the session starts: `project` is a real path now, so the function can be found. */
+  async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration> {
+    if (config.request === 'launch' && this.beforeLaunch) {
+      await this.functions.ready();
+      await this.beforeLaunch(config);
+    }
+    return config;
   }
 
   private async pickFunction(folder: vscode.WorkspaceFolder | undefined): Promise<LaunchConfiguration | undefined> {

@@ -20,11 +20,8 @@ export interface WorkspaceFunctions {
 }
 
 export interface DebuggingOptions {
-  /**
-   * `inline` (default) runs the adapter in the extension host; `executable` runs dist/debugAdapter.js as its own
-   * process, the way the adapter tests do, which helps when debugging the adapter itself.
-   */
-  adapter?: 'inline' | 'executable';
+  /** Runs before a launch session starts, with its variables substituted: frees what the debuggee needs (ports). */
+  beforeLaunch?(configuration: vscode.DebugConfiguration): Promise<void>;
 }
 
 export function registerDebugging(context: vscode.ExtensionContext, functions: WorkspaceFunctions, options: DebuggingOptions = {}): void {
@@ -35,17 +32,16 @@ export function registerDebugging(context: vscode.ExtensionContext, functions: W
     const fn = indexed && name ? findFunction([indexed], name) : undefined;
     return fn ?? resolveFromProjectFile(project, name);
   };
+  // Inline, in the extension host: the adapter reads the editor's parse of the project. dist/debugAdapter.js is the
+  // same adapter as a process of its own, for the adapter tests.
   const factory: vscode.DebugAdapterDescriptorFactory = {
-    createDebugAdapterDescriptor: () =>
-      options.adapter === 'executable'
-        ? new vscode.DebugAdapterExecutable(process.execPath, [context.asAbsolutePath('dist/debugAdapter.js')], { env: { ELECTRON_RUN_AS_NODE: '1' } })
-        : new vscode.DebugAdapterInlineImplementation(new FcboxDebugSession(resolve)),
+    createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new FcboxDebugSession(resolve)),
   };
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, factory),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new LaunchResolver(functions)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new LaunchResolver(functions, options.beforeLaunch)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new FunctionConfigurationProvider(functions), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new FunctionConfigurationProvider(functions), vscode.DebugConfigurationProviderTriggerKind.Initial),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new FunctionConfigurationProvider(functions, true), vscode.DebugConfigurationProviderTriggerKind.Initial),
     watchAttachEvents(),
   );
 }

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { InvokeRequest, InvokeResult } from '../../host/types';
+import type { InvokeRequest, InvokeResult } from '../../host';
+import { FcboxError } from '../../spec/errors';
 import type { FunctionSpec } from '../../spec/model';
 import type { ErrorReporter } from '../errors';
 import type { Hook, InstanceManager } from '../InstanceManager';
@@ -66,7 +67,7 @@ export class Invoker implements vscode.Disposable {
     const instance = this.instances.get(fn.id) ?? (await this.instances.run(fn));
     const result = await instance.hook(hook);
     if (!result) {
-      void vscode.window.showInformationMessage(`${fn.name}: no ${hook} hook is configured (or it already ran).`);
+      void vscode.window.showInformationMessage(`${fn.name}: no ${hook} hook is configured.`);
       return undefined;
     }
     await this.results.show(fn, hookTitle(hook), {}, result);
@@ -154,7 +155,14 @@ function parseHeaders(text: string): Record<string, string> | undefined {
 }
 
 async function readEvent(uri: vscode.Uri): Promise<string> {
-  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch (e) {
+    // A file deleted since it was listed, a lens on an unsaved file, a directory: the user's to fix, not a bug.
+    throw new FcboxError('EventFileNotFound', `cannot read the event file: ${uri.fsPath}`, 'check that the file exists and is readable, or pick another event', e instanceof Error ? e.message : String(e));
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 const lastKey = (fn: FunctionSpec) => `fcbox.lastInvoke:${fn.id}`;

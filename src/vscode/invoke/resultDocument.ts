@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'http';
 import * as vscode from 'vscode';
-import type { InvokeRequest, InvokeResult } from '../../host/types';
+import type { InvokeRequest, InvokeResult } from '../../host';
 import type { FunctionSpec } from '../../spec/model';
 import { formatLogLine } from '../InstanceManager';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { InstanceState } from '../../host/types';
+import type { InstanceState } from '../../host';
 import type { FunctionSpec } from '../../spec/model';
 import type { InstanceInfo } from '../InstanceManager';
 

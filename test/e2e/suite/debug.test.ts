@@ -144,4 +144,28 @@ describe('F5 debugging (Node custom runtime)', () => {
   });
 
   it('stopping that session leaves no instance either', stopLeavesNothing);
+
+  // F5 on a function Run already started: the Run instance holds the function's port, so it is stopped first
+  // (its server must not outlive the window), and the debugged instance takes its place.
+  it('F5 on a running function stops the Run instance and debugs it', async function () {
+    this.timeout(180_000);
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    const api = await fcbox();
+    await vscode.commands.executeCommand('fcbox.function.run', id());
+    const ran = await waitFor('the Run instance', 60_000, async () => (await treeItems(api.trees.instances)).find((i) => /pid \d+/.test(String(i.description))));
+    const folder = vscode.workspace.getWorkspaceFolder(project());
+    const relative = vscode.workspace.asRelativePath(project(), false);
+    const started = await vscode.debug.startDebugging(folder, { type: 'fcbox', request: 'launch', name: 'F5 after Run', project: `\${workspaceFolder}/${relative}`, function: 'hello' });
+    assert.ok(started, 'the session started');
+    await waitFor('js-debug to attach to the server process', 60_000, () =>
+      sessions.find((s) => s.type === 'pwa-node' && s.parentSession?.parentSession?.name === 'F5 after Run'),
+    );
+    const items = await treeItems(api.trees.instances);
+    assert.strictEqual(items.length, 1, `one instance, not the Run one beside it: ${JSON.stringify(items.map((i) => i.description))}`);
+    assert.ok(String(items[0].description).includes('debug session'), `the debugged one (was ${String(ran.description)})`);
+    const result = await vscode.commands.executeCommand<InvocationSummary>('fcbox.function.invoke', id(), { event: '{"name":"after run"}' });
+    assert.deepStrictEqual(JSON.parse(result!.body), { message: 'hello, after run' });
+  });
+
+  it('and stopping it leaves no instance', stopLeavesNothing);
 });
