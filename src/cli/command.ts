@@ -26,7 +26,10 @@ export interface CliCommand {
   /** e.g. "fcbox validate [FILE|DIR] [--json]" */
   usage: string;
   options: Record<string, OptionSpec>;
-  /** Resolves to the process exit code: 0 ok, 1 failure the command reports, 2 usage error, 3 platform error. */
+  /**
+   * Resolves to the process exit code: 0 ok, 1 failure the command reports, 130 interrupted (Ctrl-C). main.ts maps
+   * what run() throws: UsageError → 2, FcboxError (a platform error) → 3, anything else (a bug in fcbox) → 70.
+   */
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }
 

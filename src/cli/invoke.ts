@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
-import { Instance } from '../host';
+import { formatLogLine, Instance } from '../host';
 import { CliCommand, CliIO, ParsedArgs, UsageError } from './command';
 import { projectsFromArgs } from './projects';
-import { formatLog, hostFlags, hostOptionsFromArgs, selectFunctions } from './start';
+import { hostFlags, hostOptionsFromArgs, selectFunctions } from './start';
 
 export const invokeCommand: CliCommand = {
   name: 'invoke',
@@ -24,10 +24,28 @@ export const invokeCommand: CliCommand = {
     const body = await readEvent(args, fromStdin, io);
 
     const instance = new Instance(fn, options);
-    instance.on('log', (line) => io.stderr.write(formatLog(fn, line)));
+    instance.on('log', (line) => io.stderr.write(`${formatLogLine(line, fn.name)}\n`));
     // HTTP functions get a plain request at `/`: GET, or POST when there is a body.
     const request = fn.kind === 'http' ? { method: body.length ? 'POST' : 'GET', path: '/', body } : { body };
-    const result = await instance.invoke(request).finally(() => instance.stop());
+    // Ctrl-C during a cold start (a slow server, an image pull) must not leave the server's process group or
+    // container behind: stop the instance, then exit 130. A second signal gets Node's default (exit at once).
+    let interrupted = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      interrupted = true;
+      io.stderr.write(`fcbox: ${signal}: stopping ${fn.name}\n`);
+      void instance.stop();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let result;
+    try {
+      result = await instance.invoke(request);
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      await instance.stop();
+    }
+    if (interrupted) return 130;
     if (result.error) throw result.error;
     io.stdout.write(result.body);
     if (result.functionError) {

@@ -1,21 +1,28 @@
-import { CliCommand } from './command';
+import { CliCommand, UsageError } from './command';
 import { displayPath, projectsFromArgs } from './projects';
+import { qualifiedName } from '../spec';
 
 export const listCommand: CliCommand = {
   name: 'list',
   summary: 'List the functions declared in s.yaml / serverless.yml files.',
   usage: 'fcbox list [FILE|DIR] [--json]',
-  options: { json: { type: 'boolean', help: '--json  print the normalised function specs as JSON' } },
+  options: {
+    json: { type: 'boolean', help: '--json  print the normalised function specs as JSON (environment: the variable names only)' },
+    'show-env': { type: 'boolean', help: '--show-env  with --json, print the environment variables with their resolved values' },
+  },
   async run(args, io) {
     const projects = projectsFromArgs(args, io.cwd, io.env);
     const functions = projects.flatMap((p) => p.functions);
+    if (args.values['show-env'] && !args.values.json) throw new UsageError('--show-env goes with --json');
     if (args.values.json) {
-      io.stdout.write(JSON.stringify(functions, null, 2) + '\n');
+      // Resolved `${env(...)}` values are often secrets, and this output ends up in issues and CI logs.
+      const shown = args.values['show-env'] ? functions : functions.map((f) => ({ ...f, environment: Object.keys(f.environment) }));
+      io.stdout.write(JSON.stringify(shown, null, 2) + '\n');
       return 0;
     }
     const header = ['FUNCTION', 'PLATFORM', 'RUNTIME', 'KIND', 'PORT', 'CODE DIR | IMAGE', 'FILE'];
     const rows = functions.map((f) => [
-      f.service ? `${f.service}/${f.name}` : f.name,
+      qualifiedName(f),
       f.platform,
       f.runtime || '-',
       f.kind,

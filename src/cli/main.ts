@@ -7,7 +7,7 @@ import { listCommand } from './list';
 import { startCommand } from './start';
 import { invokeCommand } from './invoke';
 
-// Each subcommand registers itself here, one line each.
+// Every subcommand, in the order --help lists them; add a new one here.
 const commands: CliCommand[] = [
   validateCommand,
   listCommand,

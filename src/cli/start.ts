@@ -1,5 +1,5 @@
 import { configurationError, findFunction, FunctionSpec, Project } from '../spec';
-import { BackendKind, Gateway, HostOptions, Instance, LogLine } from '../host';
+import { BackendKind, formatLogLine, Gateway, HostOptions, Instance } from '../host';
 import { CliCommand, CliIO, OptionSpec, ParsedArgs, UsageError } from './command';
 import { projectsFromArgs } from './projects';
 
@@ -28,9 +28,9 @@ export function hostOptionsFromArgs(args: ParsedArgs): HostOptions {
   return options;
 }
 
-/** `--function` accepts the function name, `service/function`, the resource key or the id (spec/findFunction). */
 /**
- * The functions the user named (all when none named). A function whose own part of s.yaml cannot run is an
+ * The functions the user named (all when none named); `--function` accepts the function name, `service/function`,
+ * the resource key or the id (spec/findFunction). A function whose own part of s.yaml cannot run is an
  * error when named, and is skipped with a warning when starting everything, so one broken function does not
  * keep the others from running.
  */
@@ -54,14 +54,6 @@ export function selectFunctions(projects: Project[], queries: string[], io: CliI
   });
 }
 
-/** `HH:MM:SS.mmm name [request] text`, one line per log line, on stderr. */
-export function formatLog(fn: FunctionSpec, line: LogLine): string {
-  const time = new Date(line.time).toISOString().slice(11, 23);
-  const req = line.requestId ? ` [${line.requestId.slice(0, 8)}]` : '';
-  const tag = line.stream === 'system' ? ` fcbox${line.level && line.level !== 'info' ? ` ${line.level}` : ''}:` : '';
-  return `${time} ${fn.name}${req}${tag} ${line.text}\n`;
-}
-
 export const startCommand: CliCommand = {
   name: 'start',
   summary: 'Start the local gateway (FC InvokeFunction and HTTP trigger APIs) for the functions of a project.',
@@ -75,11 +67,16 @@ export const startCommand: CliCommand = {
     const options = hostOptionsFromArgs(args);
     const port = Number((args.values.port as string | undefined) ?? 9100);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not: ${args.values.port}`);
-    const functions = selectFunctions(projectsFromArgs(args, io.cwd, io.env), (args.values.function as string[] | undefined) ?? [], io);
-    if (functions.length === 0) throw new UsageError('the project declares no functions');
+    const projects = projectsFromArgs(args, io.cwd, io.env);
+    const functions = selectFunctions(projects, (args.values.function as string[] | undefined) ?? [], io);
+    if (functions.length === 0) {
+      const declared = projects.reduce((n, p) => n + p.functions.length, 0);
+      if (declared > 0) throw new UsageError(`${declared === 1 ? 'the only function has' : `all ${declared} functions have`} errors; run \`fcbox validate\` to see them`);
+      throw new UsageError('the project declares no functions');
+    }
     const instances = functions.map((fn) => {
       const instance = new Instance(fn, options);
-      instance.on('log', (line) => io.stderr.write(formatLog(fn, line)));
+      instance.on('log', (line) => io.stderr.write(`${formatLogLine(line, fn.name)}\n`));
       return instance;
     });
     const gateway = new Gateway(instances, { port });
@@ -97,6 +94,7 @@ export const startCommand: CliCommand = {
 
 function describe(fn: FunctionSpec, url: string, ownUrl: string | undefined): string {
   if (fn.kind === 'http') {
+    // 3.0.0 functions have no service; the gateway accepts any service name for them.
     return `${fn.name}: ${url}/2016-08-15/proxy/${fn.service ?? 'default'}/${fn.name}/${ownUrl ? `  and ${ownUrl}/` : ''}`;
   }
   return `${fn.name}: POST ${url}/2023-03-30/functions/${fn.name}/invocations`;

@@ -71,7 +71,8 @@ export class DockerBackend implements Backend {
     const hostPort = await preferredPort(spec.server.hostPort);
     const extraHostPorts = await Promise.all(spec.extraPorts.map((p) => preferredPort(p.hostPort)));
     const published = [{ containerPort: spec.server.containerPort, hostPort }, ...spec.extraPorts.map((p, i) => ({ containerPort: p.containerPort, hostPort: extraHostPorts[i] }))];
-    const container = await this.docker.createContainer({
+    const container = await this.docker
+      .createContainer({
       name: `fcbox-${slug(spec.functionId)}-${Date.now().toString(36)}`,
       Image: spec.image,
       Entrypoint: spec.entrypoint,
@@ -85,41 +86,46 @@ export class DockerBackend implements Backend {
         // Loopback only: a published server (or inspector) port on 0.0.0.0 is open to the whole network.
         PortBindings: Object.fromEntries(published.map((p) => [`${p.containerPort}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(p.hostPort) }]])),
         Binds: spec.mounts.map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
-      },
-    });
+        },
+      })
+      .catch((e: unknown) => {
+        throw startError(spec, engineSaid(e), 'create');
+      });
     const remove = () => removeContainer(container);
-    if (signal?.aborted) {
-      await remove();
-      signal.throwIfAborted();
-    }
 
-    // Attach before start so the first lines (often the reason it died) are not lost.
-    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-    const out = new PassThrough();
-    const err = new PassThrough();
-    out.on('data', (c: Buffer) => io.output('stdout', c));
-    err.on('data', (c: Buffer) => io.output('stderr', c));
-    this.docker.modem.demuxStream(stream, out, err);
-    const streamEnded = new Promise<void>((resolve) => stream.once('end', resolve).once('close', resolve));
-
-    // Waiting before start needs 'next-exit': the default 'not-running' returns at once for a created container.
-    const waited = container.wait({ condition: 'next-exit' });
-    try {
-      await container.start();
-    } catch (e) {
-      waited.catch(() => undefined);
-      await remove();
-      throw startError(spec, (e as Error).message);
-    }
+    // From here on any failure, or a stop() meanwhile, removes the container it created: nobody else knows of it.
+    let waited: Promise<{ StatusCode: number }> | undefined;
+    let stream: NodeJS.ReadWriteStream;
     let pid: number;
     try {
+      signal?.throwIfAborted();
+      // Attach before start so the first lines (often the reason it died) are not lost.
+      stream = await container.attach({ stream: true, stdout: true, stderr: true }).catch((e: unknown) => {
+        throw startError(spec, engineSaid(e), 'attach');
+      });
+      const out = new PassThrough();
+      const err = new PassThrough();
+      out.on('data', (c: Buffer) => io.output('stdout', c));
+      err.on('data', (c: Buffer) => io.output('stderr', c));
+      this.docker.modem.demuxStream(stream, out, err);
+      // Waiting before start needs 'next-exit': the default 'not-running' returns at once for a created container.
+      waited = container.wait({ condition: 'next-exit' });
+      waited.catch(() => undefined);
+      await container.start().catch((e: unknown) => {
+        throw startError(spec, engineSaid(e), 'start');
+      });
       pid = (await container.inspect()).State.Pid;
       signal?.throwIfAborted();
     } catch (e) {
-      waited.catch(() => undefined);
-      await remove();
+      await remove().catch((err: unknown) => io.progress((err as Error).message));
       throw e;
     }
+    const streamEnded = new Promise<void>((resolve) => stream.once('end', resolve).once('close', resolve));
+    // /proc/<pid> names the container's process only when the engine shares this machine's process table: a local
+    // unix socket. A remote engine's (tcp://, ssh://) pid is some other machine's; readiness then connects instead.
+    // (dockerode: a unix socket sets socketPath, a path or the default-socket finder; tcp:// and ssh:// set host.)
+    const modem = this.docker.modem as { host?: string; socketPath?: unknown };
+    const local = !modem.host && modem.socketPath !== undefined;
     let settle!: (info: ExitInfo) => void;
     const exited = new Promise<ExitInfo>((resolve) => {
       let done = false;
@@ -145,8 +151,8 @@ export class DockerBackend implements Backend {
       proxied: true,
       // The container has its own network namespace: its /proc/<pid>/net lists only its sockets. Readable when
       // the engine runs on this machine; undefined (remote engines) makes readiness fall back to connecting.
-      listening: () => listeningSockets(pid),
-      bound: () => listeningSockets(pid, undefined, spec.server.containerPort),
+      listening: () => (local ? listeningSockets(pid) : undefined),
+      bound: () => (local ? listeningSockets(pid, undefined, spec.server.containerPort) : undefined),
       // Removed whatever the backend believes about the container: a missed or mistaken exit must not leave it running.
       async stop() {
         removing ??= remove().catch((e: unknown) => {
@@ -164,7 +170,9 @@ export class DockerBackend implements Backend {
 
   private async removeLeftovers(functionId: string, io: BackendIO): Promise<void> {
     io.signal?.throwIfAborted();
-    const found = await this.docker.listContainers({ all: true, filters: { label: [`fcbox.function=${functionId}`] } });
+    const found = await this.docker.listContainers({ all: true, filters: { label: [`fcbox.function=${functionId}`] } }).catch((e: unknown) => {
+      throw new FcboxError('DockerUnavailable', 'the Docker engine could not list containers', 'check that Docker is running and answers `docker ps -a`', `the Docker engine said: ${engineSaid(e)}`);
+    });
     for (const c of found) {
       if (!isOrphan(c.Labels[OWNER_LABEL])) continue;
       io.progress(`removing leftover container ${c.Id.slice(0, 12)} of an earlier run`);
@@ -405,13 +413,37 @@ function isOrphan(owner: string | undefined): boolean {
   try {
     process.kill(Number(pid), 0);
     return false;
-  } catch {
-    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else; only ESRCH says it is gone.
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
-/** The engine refuses to start a process the way FC's agent would (seed 001 §7.2.2, §7.2.3). */
-function startError(spec: RunSpec, message: string): FcboxError {
+/** The engine's own words, without dockerode's "(HTTP code 500) server error - " prefix. */
+function engineSaid(e: unknown): string {
+  return String((e as Error)?.message ?? e)
+    .replace(/^\(HTTP code \d+\) [\w ]+ - /, '')
+    .trim()
+    .split('\n')[0];
+}
+
+/**
+ * Why the engine would not create, attach to or start the container. Its own conditions come first (a host port
+ * taken, a bind-mount source missing), then the ways it refuses to start a process as FC's agent would (seed 001
+ * §7.2.2, §7.2.3).
+ */
+function startError(spec: RunSpec, message: string, step: 'create' | 'attach' | 'start' = 'start'): FcboxError {
+  const details = `the Docker engine said: ${message}`;
+  if (/port is already allocated|address already in use/i.test(message)) {
+    return new FcboxError('PortInUse', `a host port of ${spec.functionId} is already in use: ${message}`, 'stop the container or program using it (`docker ps` shows containers), then start again', details);
+  }
+  if (/bind source path does not exist|mounts denied|error while creating mount source path|invalid mount config/i.test(message)) {
+    const sources = spec.mounts.map((m) => m.hostPath).join(', ');
+    return new FcboxError('StartFailed', `the Docker engine cannot mount the code directory: ${sources}`, 'check that it exists and that Docker may share it (Docker Desktop: Settings → Resources → File sharing)', details);
+  }
+  if (step !== 'start') {
+    return new FcboxError('StartFailed', `the Docker engine could not ${step} the container: ${message}`, 'read the engine message below; check the image and `docker info`', details);
+  }
   const what = spec.bootstrapPath ?? (spec.entrypoint ?? spec.argv ?? []).join(' ');
   if (/permission denied/i.test(message)) return caFilePermission(what);
   if (/exec format error/i.test(message)) return caExited('exec user process caused "exec format error"', 'start the script with a shebang such as #!/bin/bash, or build for linux/amd64', []);

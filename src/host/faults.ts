@@ -4,6 +4,7 @@
  */
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { FcboxError } from '../spec/errors';
+import { inspectStartFile, START_FILE_HEAD_BYTES } from '../spec/platform';
 import { LogLine } from './types';
 
 /** Seed 001 §4.5 "Limits on HTTP requests" / "Limits on HTTP responses". */
@@ -19,6 +20,7 @@ export const LIMITS = {
 /** The HTTP status and FC error code a gateway answers with for each platform error code. */
 export const STATUS_BY_CODE: Record<string, number> = {
   InvalidArgument: 400,
+  AccessDenied: 403,
   FunctionNotFound: 404,
   BadResponse: 502,
   ProcessExited: 502,
@@ -35,12 +37,12 @@ export const STATUS_BY_CODE: Record<string, number> = {
   ContainerNotRemoved: 500,
 };
 
-export function lastLines(logs: LogLine[], n = 20): string | undefined {
+function lastLines(logs: LogLine[], n = 20): string | undefined {
   const tail = logs.filter((l) => l.stream !== 'system').slice(-n);
   return tail.length ? tail.map((l) => `  | ${l.text}`).join('\n') : undefined;
 }
 
-export function functionNotStarted(reason: string, hint: string, logs: LogLine[]): FcboxError {
+function functionNotStarted(reason: string, hint: string, logs: LogLine[]): FcboxError {
   return new FcboxError('FunctionNotStarted', `The CA's http server cannot be started: ${reason}`, hint, lastLines(logs));
 }
 
@@ -107,6 +109,11 @@ export function stoppedBeforeReady(name: string): FcboxError {
   return new FcboxError('InstanceStopped', `the instance was stopped before it was ready: ${name}`, 'start it again when you want it to run');
 }
 
+/** An invocation (or start) that was waiting for the instance when stop() was called. */
+export function instanceStopped(name: string): FcboxError {
+  return new FcboxError('InstanceStopped', `the instance was stopped while this call waited for it: ${name}`, 'invoke it again to start it afresh');
+}
+
 /** The run specification could not be prepared (the debugger's transform failed), so nothing was started. */
 export function startFailed(reason: string): FcboxError {
   return new FcboxError('StartFailed', `the instance could not be prepared to start: ${reason}`, 'nothing was started; read the log, fix the cause and start it again');
@@ -131,16 +138,15 @@ export function scfNotListening(timeoutMs: number, logs: LogLine[]): FcboxError 
 }
 
 /**
- * What the platform would reject before the server even runs: a bootstrap that is not executable (seed 001
- * §7.2.3), a script without `#!` (§7.2.2 "exec format error"), or with Windows line endings (§7.2.6). Locally
- * glibc would quietly run a shebang-less script with /bin/sh, so we check instead of relying on exec failing.
+ * What the platform would reject before the server even runs (spec/platform.ts inspectStartFile, the same rules
+ * `fcbox validate` reports), as the error FC would start with.
  */
 export async function checkBootstrap(file: string): Promise<FcboxError | undefined> {
   let head: Buffer;
   try {
     const fh = await fs.open(file, 'r');
     try {
-      const buf = Buffer.alloc(256);
+      const buf = Buffer.alloc(START_FILE_HEAD_BYTES);
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
       head = buf.subarray(0, bytesRead);
     } finally {
@@ -152,29 +158,25 @@ export async function checkBootstrap(file: string): Promise<FcboxError | undefin
     }
     return undefined;
   }
-  try {
-    await fs.access(file, fsConstants.X_OK);
-  } catch {
-    return caFilePermission(file);
+  const executable = await fs.access(file, fsConstants.X_OK).then(
+    () => true,
+    () => false,
+  );
+  const [problem] = inspectStartFile({ executable, head });
+  switch (problem?.kind) {
+    case undefined:
+      return undefined;
+    case 'not-executable':
+      return caFilePermission(file);
+    case 'no-shebang':
+      return caExited('exec user process caused "exec format error"', `the first line of ${file} must be a shebang such as #!/bin/bash`, []);
+    case 'crlf':
+      return caExited(
+        `${file} has Windows (CRLF) line endings, so the interpreter "${problem.interpreter}\\r" does not exist`,
+        `convert it to UNIX line endings (e.g. \`sed -i 's/\\r$//' ${file}\`, or set your editor to LF)`,
+        [],
+      );
   }
-  const isElf = head.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
-  if (isElf) return undefined;
-  if (head.subarray(0, 2).toString('latin1') !== '#!') {
-    return caExited(
-      'exec user process caused "exec format error"',
-      `the first line of ${file} must be a shebang such as #!/bin/bash`,
-      [],
-    );
-  }
-  const firstLine = head.toString('latin1').split('\n')[0];
-  if (firstLine.endsWith('\r')) {
-    return caExited(
-      `${file} has Windows (CRLF) line endings, so the interpreter "${firstLine.slice(2, -1).trim()}\\r" does not exist`,
-      `convert it to UNIX line endings (e.g. \`sed -i 's/\\r$//' ${file}\`, or set your editor to LF)`,
-      [],
-    );
-  }
-  return undefined;
 }
 
 /** The reason a server exited before it was ready, from its exit status and what it printed. */

@@ -5,7 +5,8 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { FcboxError } from '../spec/errors';
+import { FcboxError, isFcboxError } from '../spec/errors';
+import { qualifiedName } from '../spec/model';
 import { preferredPort } from './backend';
 import { invalidArgument, LIMITS, STATUS_BY_CODE } from './faults';
 import { headerBytes, newRequestId } from './headers';
@@ -24,8 +25,17 @@ type Route =
   | { kind: 'event'; instance: Instance; async: boolean }
   | { kind: 'http'; instance: Instance; path: string; basePath?: string };
 
-/** Seed 001 §4.5: response headers the platform sets itself; ours are recomputed. */
+/**
+ * Seed 001 §4.5: response headers the platform sets itself; ours are recomputed. Headers starting with `x-fc-` cannot
+ * be customised either: the platform's own (x-fc-request-id, x-fc-error-type, ...) are ours to set, and x-fc-status
+ * is read from the function's response, never passed through.
+ */
 const RESPONSE_HEADERS_DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'proxy-authenticate', 'content-length']);
+/**
+ * The Host names the gateway answers to. A web page can point a host name it controls at 127.0.0.1 (DNS rebinding)
+ * and then call the gateway as same-origin and read the answers; its requests still carry that name in Host.
+ */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i;
 const PROXY_PATH = /^\/2016-08-15\/proxy\/([^/]+)\/([^/?]+)(\/[^?]*)?(\?.*)?$/;
 const TARGET = /^\/?2016-08-15\/proxy\/([^/]+)\/([^/]+)\/?$/;
 const INVOKE_V2 = /^\/2016-08-15\/services\/([^/]+)\/functions\/([^/]+)\/invocations\/?(\?.*)?$/;
@@ -101,12 +111,32 @@ export class Gateway {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse, route: (req: http.IncomingMessage) => Route | FcboxError): Promise<void> {
     const requestId = newRequestId();
+    const host = req.headers.host ?? '';
+    if (!LOOPBACK_HOST.test(host)) {
+      req.resume();
+      return sendError(
+        res,
+        requestId,
+        new FcboxError(
+          'AccessDenied',
+          `the gateway answers only requests addressed to 127.0.0.1, localhost or [::1]; the Host header was: ${host || '(none)'}`,
+          'call the gateway by a loopback address; other host names are refused so web pages cannot reach it through DNS rebinding',
+        ),
+      );
+    }
     const limit = checkRequestLimits(req);
     if (limit) {
       req.resume();
       return sendError(res, requestId, limit);
     }
-    const r = route(req);
+    let r: Route | FcboxError;
+    try {
+      r = route(req);
+    } catch (e) {
+      // A malformed %-escape in a service or function name (decodePart) is the caller's mistake.
+      if (!isFcboxError(e)) throw e;
+      r = e;
+    }
     if (r instanceof FcboxError) {
       req.resume();
       return sendError(res, requestId, r);
@@ -136,7 +166,7 @@ export class Gateway {
     const result = await r.instance.invoke({ method: req.method, path: r.path, headers: req.headers as Record<string, string | string[]>, body, requestId }, options);
     if (result.error) return sendError(res, requestId, result.error, false, result, tail, true);
     const headers: http.OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(result.headers)) if (!RESPONSE_HEADERS_DROPPED.has(k) && v !== undefined) headers[k] = v;
+    for (const [k, v] of Object.entries(result.headers)) if (!RESPONSE_HEADERS_DROPPED.has(k) && !k.startsWith('x-fc-') && v !== undefined) headers[k] = v;
     headers['x-fc-request-id'] = requestId;
     headers['content-length'] = String(result.body.length);
     if (result.functionError) headers['x-fc-error-type'] = 'UnhandledInvocationError';
@@ -151,12 +181,12 @@ export class Gateway {
       // Seed 001 §7.2.8: with the header the server sees the path without the /2016-08-15/proxy prefix.
       const m = TARGET.exec(target);
       if (!m) return invalidArgument(`x-fc-invocation-target "${target}" is not 2016-08-15/proxy/{service}/{function}`, 'use the form 2016-08-15/proxy/SERVICE/FUNCTION');
-      const instance = this.find(decodeURIComponent(m[2]), decodeURIComponent(m[1]));
+      const instance = this.find(decodePart(m[2]), decodePart(m[1]));
       return instance instanceof FcboxError ? instance : { kind: 'http', instance, path: url };
     }
     let m = PROXY_PATH.exec(url);
     if (m) {
-      const instance = this.find(decodeURIComponent(m[2]), decodeURIComponent(m[1]));
+      const instance = this.find(decodePart(m[2]), decodePart(m[1]));
       if (instance instanceof FcboxError) return instance;
       // Seed 001 §7.2.8 and §4.5: on the system path the server sees the whole path, prefix included, and is told
       // the prefix in x-fc-base-path.
@@ -165,11 +195,11 @@ export class Gateway {
     const async = String(req.headers['x-fc-invocation-type'] ?? '').toLowerCase() === 'async';
     if ((m = INVOKE_V2.exec(url))) {
       // `service.qualifier` addresses a version or alias; locally there is only LATEST.
-      const instance = this.find(decodeURIComponent(m[2]), decodeURIComponent(m[1]).split('.')[0]);
+      const instance = this.find(decodePart(m[2]), decodePart(m[1]).split('.')[0]);
       return instance instanceof FcboxError ? instance : { kind: 'event', instance, async };
     }
     if ((m = INVOKE_V3.exec(url))) {
-      const instance = this.find(decodeURIComponent(m[1]));
+      const instance = this.find(decodePart(m[1]));
       return instance instanceof FcboxError ? instance : { kind: 'event', instance, async };
     }
     return new FcboxError('PathNotSupported', `${req.method} ${url.split('?')[0]} is not an API fcbox serves`, `use POST ${this.url}/2023-03-30/functions/FUNCTION/invocations or ${this.url}/2016-08-15/proxy/SERVICE/FUNCTION/PATH`);
@@ -179,9 +209,18 @@ export class Gateway {
   private find(name: string, service?: string): Instance | FcboxError {
     const matches = this.instances.filter((i) => i.fn.name === name && (service === undefined || i.fn.service === undefined || i.fn.service === service));
     if (matches.length === 1) return matches[0];
-    const known = this.instances.map((i) => (i.fn.service ? `${i.fn.service}/${i.fn.name}` : i.fn.name)).join(', ') || 'none';
+    const known = this.instances.map((i) => qualifiedName(i.fn)).join(', ') || 'none';
     if (matches.length === 0) return new FcboxError('FunctionNotFound', `function not found: ${service ? `${service}/` : ''}${name}`, `known functions: ${known}`);
     return new FcboxError('InvalidArgument', `function name ${name} is ambiguous`, `address it with its service: /2016-08-15/services/SERVICE/functions/${name}/invocations`);
+  }
+}
+
+/** A %-encoded path segment; a malformed escape is a 400 InvalidArgument, as FC answers it, not a crash. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw invalidArgument(`the request path has a malformed %-escape: ${part}`, 'percent-encode the service and function names (%XX with two hex digits)');
   }
 }
 

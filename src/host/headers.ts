@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FunctionSpec } from '../spec/model';
+import { DEFAULT_REGION } from '../spec/platform';
 import { Credentials, InvokeRequest } from './types';
 
 export type Headers = Record<string, string | string[]>;
@@ -25,7 +26,7 @@ export function newRequestId(): string {
 const REQUEST_HEADERS_DROPPED = new Set(['accept-encoding', 'connection', 'keep-alive', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Seed 001 "Common request headers in Function Compute" (§4 custom runtime; §5 custom container uses the same). */
-export function fcCommonHeaders(fn: FunctionSpec, requestId: string, controlPath: string, c: Credentials): Record<string, string> {
+function fcCommonHeaders(fn: FunctionSpec, requestId: string, controlPath: string, c: Credentials): Record<string, string> {
   const h: Record<string, string> = {
     'x-fc-request-id': requestId,
     'x-fc-access-key-id': c.accessKeyId,
@@ -36,7 +37,7 @@ export function fcCommonHeaders(fn: FunctionSpec, requestId: string, controlPath
     'x-fc-function-timeout': String(fn.timeout),
     'x-fc-function-initializer': fn.initializer?.handler ?? '',
     'x-fc-initialization-timeout': String(fn.initializer?.timeout ?? 0),
-    'x-fc-region': fn.region ?? 'cn-hangzhou',
+    'x-fc-region': fn.region ?? DEFAULT_REGION.fc,
     'x-fc-account-id': c.accountId,
     'x-fc-qualifier': 'LATEST',
     'x-fc-version-id': '',
@@ -50,7 +51,7 @@ export function fcCommonHeaders(fn: FunctionSpec, requestId: string, controlPath
 }
 
 /** Seed 004 "Function input parameters": the context SCF passes as headers. */
-export function scfHeaders(fn: FunctionSpec, requestId: string, c: Credentials): Record<string, string> {
+function scfHeaders(fn: FunctionSpec, requestId: string, c: Credentials): Record<string, string> {
   return {
     'X-Scf-Request-Id': requestId,
     'X-Scf-Memory': String(fn.memorySize),
@@ -58,7 +59,7 @@ export function scfHeaders(fn: FunctionSpec, requestId: string, c: Credentials):
     'X-Scf-Version': '$LATEST',
     'X-Scf-Name': fn.name,
     'X-Scf-Namespace': fn.service ?? 'default',
-    'X-Scf-Region': fn.region ?? 'ap-guangzhou',
+    'X-Scf-Region': fn.region ?? DEFAULT_REGION.scf,
     'X-Scf-Appid': c.accountId,
     'X-Scf-Uin': c.accountId,
     'X-Scf-Session-Token': c.securityToken,

@@ -1,8 +1,8 @@
 /** The local runtime host's public surface: what the CLI, the debug adapter and the extension import. */
 export * from './types';
-export { Instance, InvokeOptions, backendFor } from './instance';
-export { Gateway, GatewayOptions } from './gateway';
-export { buildRunSpec, resolveBackend, platformStartupTimeoutMs, stablePort, mapCodePath, CODE_MOUNT } from './runSpec';
-export { Backend, BackendIO, RunningServer, ExitInfo, freePort } from './backend';
-export { ProcessBackend } from './processBackend';
-export { DockerBackend, ensureDocker, inspectImage } from './dockerBackend';
+export { Instance, backendFor } from './instance';
+export { Gateway } from './gateway';
+export { formatLogLine } from './logs';
+export { buildRunSpec, CODE_MOUNT } from './runSpec';
+export { Backend, freePort } from './backend';
+export { inspectImage } from './dockerBackend';

@@ -12,7 +12,7 @@ import { FcboxError, isFcboxError } from '../spec/errors';
 import { Backend, RunningServer } from './backend';
 import { DockerBackend } from './dockerBackend';
 import { ProcessBackend } from './processBackend';
-import { badResponse, checkBootstrap, functionTimeout, LIMITS, processExited, startFailed, stoppedBeforeReady } from './faults';
+import { badResponse, checkBootstrap, functionTimeout, instanceStopped, LIMITS, processExited, startFailed, stoppedBeforeReady } from './faults';
 import { eventRequest, headerBytes, Hook, hookRequest, httpRequest, isHookRequest, newRequestId, reportsFailure, UpstreamRequest } from './headers';
 import { lineSplitter, LogBook } from './logs';
 import { waitUntilReady } from './readiness';
@@ -57,7 +57,14 @@ export class Instance extends EventEmitter {
   private beforeInitializeDone = false;
   private freezing?: Promise<void>;
   private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { resolve: () => void; reject: (e: FcboxError) => void }[] = [];
+  /** The stop() under way. */
+  private stopping?: Promise<void>;
+  /**
+   * Counts stop() calls. A call that arrived before a stop (or during it) never starts a server afterwards: it would
+   * run untracked by whoever stopped the instance. Only a call made after stop() returned cold-starts it again.
+   */
+  private epoch = 0;
   private warnedMarkers = false;
   private warnedKeepAlive = false;
   /** Fixed for the instance's life: the x-fc-access-key-* values (placeholders unless configured). */
@@ -95,7 +102,8 @@ export class Instance extends EventEmitter {
 
   /** Starts the server, waits until it is ready and runs the initializer (if configured). Rejects with FcboxError. */
   async start(): Promise<void> {
-    const r = await this.ensureStarted();
+    if (this.stopping) await this.refuseWhileStopping();
+    const r = await this.ensureStarted(this.epoch);
     const init = await this.initialize();
     // Stopped while the initializer ran: its broken connection is not the server's fault.
     if (r.life.aborted) throw r.life.reason;
@@ -133,14 +141,24 @@ export class Instance extends EventEmitter {
   async invoke(req: InvokeRequest, options: InvokeOptions = {}): Promise<InvokeResult> {
     const requestId = req.requestId ?? newRequestId();
     const t0 = Date.now();
-    // A warm instance with a free slot goes straight to the exchange: the lifecycle awaits below cost a promise
-    // and a microtask each on every call, for nothing once the instance is up and initialized.
-    if (!this.tryAcquire()) await this.acquire();
+    try {
+      if (this.stopping) await this.refuseWhileStopping();
+      // A warm instance with a free slot goes straight to the exchange: the lifecycle awaits below cost a promise
+      // and a microtask each on every call, for nothing once the instance is up and initialized.
+      if (!this.tryAcquire()) await this.acquire();
+    } catch (e) {
+      return this.failed(requestId, t0, asFcboxError(e));
+    }
+    const epoch = this.epoch;
     try {
       if (!this.running || this.freezing || this.needsInitializer()) {
         try {
-          await this.ensureStarted();
-          if (this.freezing) await this.freezing;
+          await this.ensureStarted(epoch);
+          if (this.freezing) {
+            await this.freezing;
+            // A pre-freeze that timed out recycled the instance; a stop() meanwhile refuses (ensureStarted).
+            await this.ensureStarted(epoch);
+          }
           const init = await this.initialize();
           if (init?.error || init?.functionError) return { ...init, requestId, durationMs: Date.now() - t0 };
         } catch (e) {
@@ -159,9 +177,18 @@ export class Instance extends EventEmitter {
 
   /**
    * Runs pre-stop (bounded by its timeout; skipped with `preStop: false`, as a debug session may ask) and stops
-   * the server; nothing is left running afterwards.
+   * the server; nothing is left running afterwards. Invocations waiting for a slot resolve with InstanceStopped at
+   * once; those (and start() calls) arriving while stop() runs wait for it, then get InstanceStopped too. Nothing
+   * started before stop() returned restarts the server: the next invoke() or start() after it does.
    */
-  async stop(options: { preStop?: boolean } = {}): Promise<void> {
+  stop(options: { preStop?: boolean } = {}): Promise<void> {
+    this.stopping ??= this.stopNow(options).finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  private async stopNow(options: { preStop?: boolean }): Promise<void> {
+    this.epoch++;
+    for (const w of this.waiting.splice(0)) w.reject(instanceStopped(this.fn.name));
     // A start under way gives up instead of being waited for: a server held by --inspect-brk, or a debugger
     // nobody attaches to, would otherwise keep stop() waiting until the start deadline.
     this.life?.abort(stoppedBeforeReady(this.fn.name));
@@ -169,7 +196,7 @@ export class Instance extends EventEmitter {
     const pending = this.starting;
     if (pending) await pending.catch(() => undefined);
     const r = this.running;
-    if (!r) return;
+    if (!r) return this.setState('stopped');
     if (r.alive && options.preStop !== false) {
       const res = await this.preStop();
       if (res?.error || res?.functionError) this.book.system(`pre-stop failed: ${res.error?.message ?? `status ${res.status}`}`, 'warning');
@@ -178,10 +205,18 @@ export class Instance extends EventEmitter {
     this.setState('stopped');
   }
 
+  /** A call that arrived during stop(): it waits for the stop to finish, then refuses (see stop()). */
+  private async refuseWhileStopping(): Promise<never> {
+    await this.stopping;
+    throw instanceStopped(this.fn.name);
+  }
+
   // ---- lifecycle ----
 
-  private async ensureStarted(): Promise<Running> {
+  /** The running server, started if needed, unless stop() was called since `epoch` was read. */
+  private async ensureStarted(epoch: number): Promise<Running> {
     if (this.running) return this.running;
+    if (this.stopping || epoch !== this.epoch) throw instanceStopped(this.fn.name);
     if (!this.starting) {
       const life = new AbortController();
       this.life = life;
@@ -203,10 +238,7 @@ export class Instance extends EventEmitter {
       if (transform) spec = await abortable(Promise.resolve().then(() => transform(spec, this.fn)), life);
     } catch (e) {
       if (life.aborted) return this.stoppedEarly(life);
-      const error = isFcboxError(e) ? e : startFailed((e as Error)?.message ?? String(e));
-      this.book.system(`${error.code}: ${error.message}`, 'error');
-      this.setState('stopped');
-      throw error;
+      return this.startFailed(isFcboxError(e) ? e : startFailed((e as Error)?.message ?? String(e)));
     }
     if (spec.bootstrapPath && isCustomRuntime(this.fn)) {
       const problem = await checkBootstrap(spec.bootstrapPath);
@@ -287,7 +319,7 @@ export class Instance extends EventEmitter {
   }
 
   private async runInitializer(): Promise<InvokeResult | undefined> {
-    const r = await this.ensureStarted();
+    const r = await this.ensureStarted(this.epoch);
     if (!this.beforeInitializeDone && this.options.beforeInitialize) {
       const gate = this.options.beforeInitialize;
       // A debugger that never attaches must not hold start() past stop().
@@ -305,8 +337,11 @@ export class Instance extends EventEmitter {
   private async hook(hook: Hook, timeoutSeconds: number): Promise<InvokeResult> {
     const requestId = newRequestId();
     const req = hookRequest(this.fn, hook, requestId, this.credentials);
-    // invocationTimeoutMs 0 means a debugger may hold the server paused: hooks must not time out either.
-    return this.send(req, requestId, this.options.invocationTimeoutMs === 0 ? 0 : timeoutSeconds * 1000);
+    // invocationTimeoutMs 0 means a debugger may hold the server paused, so the initializer must not time out
+    // either. pre-freeze and pre-stop keep theirs: stop() and disconnecting wait for them, and a server that never
+    // answers /pre-stop must not hang them.
+    const unbounded = this.options.invocationTimeoutMs === 0 && hook === 'initialize';
+    return this.send(req, requestId, unbounded ? 0 : timeoutSeconds * 1000);
   }
 
   private invocationTimeoutMs(): number {
@@ -324,14 +359,14 @@ export class Instance extends EventEmitter {
 
   /** Waits for a slot: release() hands its slot straight to the first waiter, so later arrivals cannot overtake. */
   private acquire(): Promise<void> {
-    return new Promise<void>((r) => this.waiting.push(r));
+    return new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) return next();
+    if (next) return next.resolve();
     this.inFlight--;
-    if (this.inFlight > 0 || !this.running) return;
+    if (this.inFlight > 0 || !this.running || this.stopping) return;
     if (this.fn.preFreeze && this.fn.platform !== 'scf') {
       // Seed 001 §6.1: PreFreeze runs each time the platform freezes an idle instance.
       this.freezing = this.preFreeze()
@@ -377,7 +412,8 @@ export class Instance extends EventEmitter {
       if ((e as Error).message === TIMED_OUT) {
         this.book.system(`${requestId} timed out after ${timeoutMs} ms; recycling the instance`, 'error', requestId);
         await this.kill(r).catch((err: unknown) => this.book.system(`cannot stop ${r.server.description}: ${(err as Error).message}`, 'warning'));
-        this.setState('stopped');
+        // Not 'stopped': that is a user's stop (the editor drops the instance); a recycled one restarts on demand.
+        this.setState('crashed');
         return { ...this.failed(requestId, t0, functionTimeout(timeoutMs / 1000, this.book.linesFor(requestId))), functionError: true };
       }
       // The connection broke: the server died or closed it mid-request (seed 001 §7.2.7, §7.2.9). Give the

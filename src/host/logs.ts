@@ -3,25 +3,43 @@
  * server prints `FC Invoke Start RequestId: …` / `FC Invoke End RequestId: …` (and `FC Initialize …`); when it
  * prints none, a line belongs to the only request in flight at the time, if there is exactly one.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { LogLine } from './types';
 
 const MARKER = /FC (?:Invoke|Initialize) (Start|End) RequestId: ?([\w.:-]+)/;
 const KEEP_LINES = 5000;
 
-/** Turns a byte stream into lines; call the returned function with each chunk and once with `null` at the end. */
+/**
+ * Turns a byte stream into lines; call the returned function with each chunk and once with `null` at the end. A
+ * UTF-8 character split across two chunks (a pipe hands over whatever bytes it has) is decoded whole.
+ */
 export function lineSplitter(onLine: (text: string) => void): (chunk: Buffer | string | null) => void {
+  const decoder = new StringDecoder('utf8');
   let rest = '';
   return (chunk) => {
     if (chunk === null) {
+      rest += decoder.end();
       if (rest) onLine(rest);
       rest = '';
       return;
     }
-    rest += chunk.toString();
+    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk);
     const parts = rest.split(/\r?\n/);
     rest = parts.pop() as string;
     for (const p of parts) onLine(p);
   };
+}
+
+/**
+ * One log line as people read it, in the terminal and in the editor: `HH:MM:SS.mmm [source] [request] text`, with
+ * fcbox's own lines tagged `fcbox:` (and their level unless info). The time is UTC.
+ */
+export function formatLogLine(line: LogLine, source?: string): string {
+  const time = new Date(line.time).toISOString().slice(11, 23);
+  const from = source ? ` ${source}` : '';
+  const req = line.requestId ? ` [${line.requestId.slice(0, 8)}]` : '';
+  const tag = line.stream === 'system' ? ` fcbox${line.level && line.level !== 'info' ? ` ${line.level}` : ''}:` : '';
+  return `${time}${from}${req}${tag} ${line.text}`;
 }
 
 /** Request ids remembered for marker bookkeeping; older ones are forgotten. */
@@ -46,15 +64,17 @@ export class LogBook {
     const line: LogLine = { time: Date.now(), stream, text, requestId: this.attribute(text) };
     if (level) line.level = level;
     if (line.requestId && !MARKER.test(text) && this.open.size === 0) this.byTiming.add(line);
-    this.lines.push(line);
-    if (this.lines.length > KEEP_LINES) this.lines.splice(0, this.lines.length - KEEP_LINES);
-    this.emit(line);
+    this.keep(line);
     return line;
   }
 
   system(text: string, level: LogLine['level'] = 'info', requestId?: string): void {
-    const line: LogLine = { time: Date.now(), stream: 'system', text, level, requestId };
+    this.keep({ time: Date.now(), stream: 'system', text, level, requestId });
+  }
+
+  private keep(line: LogLine): void {
     this.lines.push(line);
+    if (this.lines.length > KEEP_LINES) this.lines.splice(0, this.lines.length - KEEP_LINES);
     this.emit(line);
   }
 

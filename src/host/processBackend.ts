@@ -30,13 +30,15 @@ export class ProcessBackend implements Backend {
     }
     io.signal?.throwIfAborted();
     const argv = spec.argv as string[];
-    claims.set(port, spec.functionId);
     const child = spawn(argv[0], argv.slice(1), {
       cwd: spec.cwd,
       env: spec.env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Claimed only once spawn() returned: a synchronous throw (an argument it rejects) would leave the port held by a
+    // function that never ran. From here on the exit below releases it.
+    claims.set(port, spec.functionId);
     const pid = child.pid;
     child.stdout.on('data', (c: Buffer) => io.output('stdout', c));
     child.stderr.on('data', (c: Buffer) => io.output('stderr', c));

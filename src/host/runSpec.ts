@@ -1,19 +1,16 @@
 /**
  * FunctionSpec → RunSpec: every decision about how an instance starts (argv, env, ports, mounts, image), made
- * before anything is spawned. Pure: the caller passes the host environment and the instance id.
+ * before anything is spawned. No side effects: the caller passes the instance id, and the host environment too
+ * unless `process.env` is meant (read, never changed).
  */
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { FunctionSpec, isContainer, isCustomRuntime } from '../spec/model';
 import { FcboxError } from '../spec/errors';
+import { CODE_MOUNT, DEFAULT_BOOTSTRAP, DEFAULT_REGION, fromCodeMount, SCF_PORT } from '../spec/platform';
 import { BackendKind, Credentials, HostOptions, RunSpec } from './types';
 
-/** Where FC deploys the code package; commands and args often name files under it (seed 002). */
-export const CODE_MOUNT = '/code';
-/** Seed 002: "If you do not configure a startup command ... starts the HTTP server from /code/bootstrap". */
-export const DEFAULT_BOOTSTRAP = `${CODE_MOUNT}/bootstrap`;
-/** Seed 004: SCF web image functions listen on a fixed port. */
-export const SCF_PORT = 9000;
+export { CODE_MOUNT };
 
 /** Seed 002: "The HTTP server must be ready within 120 seconds"; seed 004: SCF "started within 30 seconds". */
 export function platformStartupTimeoutMs(fn: Pick<FunctionSpec, 'platform'>): number {
@@ -21,7 +18,7 @@ export function platformStartupTimeoutMs(fn: Pick<FunctionSpec, 'platform'>): nu
 }
 
 /** Values the platform would inject; obvious placeholders so nobody mistakes them for real keys. */
-export const PLACEHOLDER_CREDENTIALS: Credentials = {
+const PLACEHOLDER_CREDENTIALS: Credentials = {
   accessKeyId: 'fcbox-local-access-key-id',
   accessKeySecret: 'fcbox-local-access-key-secret',
   securityToken: 'fcbox-local-security-token',
@@ -33,7 +30,7 @@ export function credentialsOf(options: Pick<HostOptions, 'credentials'>): Creden
 }
 
 /** Images the docker backend runs custom runtime code in when the user configured none. */
-export function defaultRuntimeImage(runtime: string): string {
+function defaultRuntimeImage(runtime: string): string {
   return `aliyunfc/runtime-${runtime}:latest`;
 }
 
@@ -131,13 +128,11 @@ export function buildRunSpec(fn: FunctionSpec, options: RunSpecOptions): RunSpec
 
 /** `/code/x` → `<codeDir>/x`; anything else unchanged (relative paths already resolve against cwd = codeDir). */
 export function mapCodePath(arg: string, codeDir: string): string {
-  if (arg === CODE_MOUNT) return codeDir;
-  if (arg.startsWith(`${CODE_MOUNT}/`)) return path.join(codeDir, arg.slice(CODE_MOUNT.length + 1));
-  return arg;
+  return fromCodeMount(arg, codeDir) ?? arg;
 }
 
 function bootstrapOnHost(executable: string, codeDir: string): string | undefined {
-  if (executable.startsWith(`${CODE_MOUNT}/`)) return path.join(codeDir, executable.slice(CODE_MOUNT.length + 1));
+  if (executable.startsWith(`${CODE_MOUNT}/`)) return fromCodeMount(executable, codeDir);
   if (executable.startsWith(codeDir + path.sep)) return executable;
   if (!executable.includes('/')) return undefined; // a command on PATH such as `node` or `python3`
   return path.isAbsolute(executable) ? undefined : path.join(codeDir, executable);
@@ -164,7 +159,7 @@ function platformEnv(fn: FunctionSpec, options: RunSpecOptions, port: number, co
     FC_FUNCTION_NAME: fn.name,
     FC_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     FC_MEMORY_SIZE: String(fn.memorySize),
-    FC_REGION: fn.region ?? 'cn-hangzhou',
+    FC_REGION: fn.region ?? DEFAULT_REGION.fc,
     FC_ACCOUNT_ID: c.accountId,
     FC_SERVER_PORT: String(port),
     FC_CUSTOM_LISTEN_PORT: String(port),

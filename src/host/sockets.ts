@@ -125,7 +125,7 @@ export function processGroup(pgid: number): number[] {
   return pids;
 }
 
-export function isLoopback(address: string): boolean {
+function isLoopback(address: string): boolean {
   return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }
 

@@ -6,6 +6,10 @@ import type { FunctionSpec } from '../spec/model';
 import type { FcboxError } from '../spec/errors';
 
 export type BackendKind = 'auto' | 'process' | 'docker';
+/**
+ * `stopped`: never started, or stop() was called (a user's decision). `crashed`: not running for any other reason
+ * (the server exited, failed to start, or was recycled after a function timeout); the next invocation starts it.
+ */
 export type InstanceState = 'stopped' | 'starting' | 'ready' | 'busy' | 'frozen' | 'crashed';
 
 export interface Credentials {

@@ -19,3 +19,9 @@ export class FcboxError extends Error {
 export function isFcboxError(e: unknown): e is FcboxError {
   return e instanceof FcboxError;
 }
+
+/** Anything thrown, as an FcboxError: those pass through; anything else is a bug in fcbox and says so. */
+export function asFcboxError(e: unknown, hint = 'this is a bug in fcbox; please report it with the log'): FcboxError {
+  if (isFcboxError(e)) return e;
+  return new FcboxError('InternalError', e instanceof Error ? e.message : String(e), hint);
+}

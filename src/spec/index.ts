@@ -1,6 +1,6 @@
 /** The public face of `spec/`: everything the CLI, the host and the editor need from s.yaml. */
 export * from './model';
-export { FcboxError, isFcboxError } from './errors';
+export { asFcboxError, FcboxError, isFcboxError } from './errors';
 export { DIAGNOSTIC_CODES } from './codes';
 export type { DiagnosticCode } from './codes';
 export { nodeFileAccess } from './fileAccess';

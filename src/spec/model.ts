@@ -61,7 +61,7 @@ export interface FunctionSpec {
   projectFile: string;
   /** `services.<key>` (1.0.0), `resources.<key>` (3.0.0) or the SCF component instance name. */
   resourceKey: string;
-  /** FC 2.0 service name; 3.0.0 has no services, so the gateway uses a placeholder there. */
+  /** FC 2.0 service name; 3.0.0 has no services, so the gateway's 2.0-style paths accept any service name for it. */
   service?: string;
   name: string;
   /** As written: `custom`, `custom.debian10`, `custom-container`, `nodejs14`, ...; SCF: `web-image` or `event-image`. */
@@ -93,6 +93,11 @@ export interface FunctionSpec {
   region?: string;
   /** Range of the function's node in `projectFile` (the `function:` map, the resource, or the SCF `inputs`). */
   range: SourceRange;
+}
+
+/** How people name a function: `service/name` when it has a service (edition 1.0.0), else its name. */
+export function qualifiedName(fn: Pick<FunctionSpec, 'service' | 'name'>): string {
+  return fn.service ? `${fn.service}/${fn.name}` : fn.name;
 }
 
 /** True for runtimes where the user ships an HTTP server as code (not an image). */

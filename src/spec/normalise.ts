@@ -3,6 +3,7 @@ import { isMap, isScalar } from 'yaml';
 import { Edition, FunctionKind, FunctionSpec, HookSpec, HttpTriggerSpec, isCustomRuntime, SourceRange } from './model';
 import { ParsedFile, scalarKey, YamlPath } from './parse';
 import { Collection, Resolver } from './resolve';
+import { DEFAULT_BOOTSTRAP, DEFAULT_FC_PORT, SCF_PORT } from './platform';
 
 /** Where a function's key settings were written, so semantic checks can point at the right characters. */
 export interface FieldRanges {
@@ -21,10 +22,9 @@ export interface NormalisedFunction {
 }
 
 // Platform defaults when a key is absent (FC API reference: timeout 3 s, memory 512 MB, concurrency 1;
-// SCF: 128 MB, 3 s). The port default is the documented CAPort 9000 (seeds/002).
+// SCF: 128 MB, 3 s). Port, bootstrap and region defaults are in platform.ts.
 const FC_DEFAULTS = { timeout: 3, memorySize: 512, instanceConcurrency: 1, hookTimeout: 3 };
 const SCF_DEFAULTS = { timeout: 3, memorySize: 128 };
-const DEFAULT_PORT = 9000;
 /** SCF web functions receive every method (the API gateway decides); the function itself cannot restrict them. */
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'];
 
@@ -144,7 +144,7 @@ function fc2Function(p: Props): NormalisedFunction {
     service,
     codeDir: p.codeDir(f('codeUri')),
     image: str(p.get(['function', 'customContainerConfig', 'image'])),
-    port: int(p.get(f('caPort'))) ?? DEFAULT_PORT,
+    port: int(p.get(f('caPort'))) ?? DEFAULT_FC_PORT,
     timeout: int(p.get(f('timeout'))) ?? FC_DEFAULTS.timeout,
     memorySize: int(p.get(f('memorySize'))) ?? FC_DEFAULTS.memorySize,
     instanceConcurrency: int(p.get(f('instanceConcurrency'))) ?? FC_DEFAULTS.instanceConcurrency,
@@ -186,7 +186,7 @@ function fc3Function(p: Props): NormalisedFunction {
     ...common(p, '3.0.0', str(p.get(['functionName'])) ?? p.key, runtime, trigger?.spec),
     codeDir: p.codeDir(['code']),
     image: str(p.get(['customContainerConfig', 'image'])),
-    port: int(p.get([config, 'port'])) ?? DEFAULT_PORT,
+    port: int(p.get([config, 'port'])) ?? DEFAULT_FC_PORT,
     timeout: int(p.get(['timeout'])) ?? FC_DEFAULTS.timeout,
     memorySize: int(p.get(['memorySize'])) ?? FC_DEFAULTS.memorySize,
     instanceConcurrency: int(p.get(['instanceConcurrency'])) ?? FC_DEFAULTS.instanceConcurrency,
@@ -239,8 +239,7 @@ function scfFunction(parsed: ParsedFile, resolver: Resolver): NormalisedFunction
     image,
     command: words(get('image', 'command')),
     args: words(get('image', 'args')),
-    // SCF web-server image functions always listen on 9000 (seeds/004).
-    port: DEFAULT_PORT,
+    port: SCF_PORT,
     timeout: int(get('timeout')) ?? SCF_DEFAULTS.timeout,
     memorySize: int(get('memorySize')) ?? SCF_DEFAULTS.memorySize,
     instanceConcurrency: 1,
@@ -291,7 +290,7 @@ function httpTrigger(p: Props, nameKey: string, typeKey: string, configKey: stri
 function setStartCommand(spec: FunctionSpec, command: unknown, args: unknown): void {
   const configured = strings(command);
   if (configured?.length) spec.command = configured;
-  else if (isCustomRuntime(spec)) spec.command = ['/code/bootstrap'];
+  else if (isCustomRuntime(spec)) spec.command = [DEFAULT_BOOTSTRAP];
   spec.args = strings(args);
 }
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, Scalar } from 'yaml';
-import { Diagnostic, FunctionSpec, Project, SourceRange } from './model';
+import { Diagnostic, FunctionSpec, Project, qualifiedName, SourceRange } from './model';
 import { findProjectFiles } from './discover';
 import { FileAccess, nodeFileAccess } from './fileAccess';
 import { collectionOf, detectEdition, normalise } from './normalise';
@@ -67,14 +67,14 @@ export function findFunction(projects: Project[], query: string): FunctionSpec |
   const all = projects.flatMap((p) => p.functions);
   for (const match of [
     (f: FunctionSpec) => f.id === query,
-    (f: FunctionSpec) => f.service !== undefined && `${f.service}/${f.name}` === query,
+    (f: FunctionSpec) => f.service !== undefined && qualifiedName(f) === query,
     (f: FunctionSpec) => f.name === query,
     (f: FunctionSpec) => f.resourceKey === query,
   ]) {
     const found = all.filter(match);
     if (found.length === 1) return found[0];
     if (found.length > 1) {
-      throw new FcboxError('AmbiguousFunction', `more than one function matches: ${query}`, `use one of: ${found.map((f) => (f.service ? `${f.service}/${f.name}` : f.id)).join(', ')}`);
+      throw new FcboxError('AmbiguousFunction', `more than one function matches: ${query}`, `use one of: ${found.map((f) => (f.service ? qualifiedName(f) : f.id)).join(', ')}`);
     }
   }
   return undefined;

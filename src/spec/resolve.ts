@@ -22,7 +22,10 @@ const DEPLOY_TIME_FUNCTIONS = new Set(['config', 'secret', 'regex']);
  */
 export class Resolver {
   private readonly inProgress = new Set<Node>();
+  /** Nodes visited by the outermost resolveNode() under way: each value gets the whole MAX_NODES budget. */
   private visited = 0;
+  private depth = 0;
+  private reportedExpansion = false;
 
   constructor(
     private readonly parsed: ParsedFile,
@@ -37,8 +40,25 @@ export class Resolver {
   }
 
   resolveNode(input: unknown, scope: string | undefined): unknown {
+    if (this.depth === 0) this.visited = 0;
+    this.depth++;
+    try {
+      return this.resolveCounted(input, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private resolveCounted(input: unknown, scope: string | undefined): unknown {
     const node = this.parsed.deref(input);
-    if (node === undefined || ++this.visited > MAX_NODES) return undefined;
+    if (node === undefined) return undefined;
+    if (++this.visited > MAX_NODES) {
+      if (!this.reportedExpansion) {
+        this.reportedExpansion = true;
+        this.parsed.report('yaml-syntax', this.parsed.locate([]), `a value expands to more than ${MAX_NODES} nodes through aliases and \${...} references; the rest of it is left out`);
+      }
+      return undefined;
+    }
     const placeholder = this.parsed.placeholder(node);
     if (placeholder !== undefined) return placeholder;
     if (isMap(node)) {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { isContainer, isCustomRuntime } from './model';
+import { isContainer, isCustomRuntime, qualifiedName } from './model';
+import { DEFAULT_BOOTSTRAP, fromCodeMount, inspectStartFile, START_FILE_HEAD_BYTES } from './platform';
 import { FileAccess } from './fileAccess';
 import { NormalisedFunction } from './normalise';
 import { ParsedFile } from './parse';
@@ -9,7 +10,7 @@ export function checkFunctions(parsed: ParsedFile, functions: NormalisedFunction
   const byName = new Map<string, NormalisedFunction>();
   for (const fn of functions) {
     const { spec, at } = fn;
-    const qualified = spec.service ? `${spec.service}/${spec.name}` : spec.name;
+    const qualified = qualifiedName(spec);
     // Names are unique per region (and per service in FC 2.0); the same name in two regions is two functions.
     const first = byName.get(`${spec.region ?? ''}|${qualified}`);
     if (first) {
@@ -49,7 +50,7 @@ function checkFiles(parsed: ParsedFile, { spec, at }: NormalisedFunction, files:
   // A zip or jar is deployed as is; there is no bootstrap to inspect.
   if (dir.kind !== 'directory' || !isCustomRuntime(spec) || !spec.command?.length) return;
 
-  const explicit = spec.command[0] !== '/code/bootstrap';
+  const explicit = spec.command[0] !== DEFAULT_BOOTSTRAP;
   const startFile = codeFile(spec.codeDir, spec.command[0]);
   if (!startFile) return;
   const range = explicit ? at.command : at.code;
@@ -61,16 +62,15 @@ function checkFiles(parsed: ParsedFile, { spec, at }: NormalisedFunction, files:
     return;
   }
   // FC execs the start file itself (seeds/003): it must be executable and be a binary or a `#!` script.
-  if (stat.executable === false) {
-    parsed.report('CAFilePermission', range, `start file is not executable: ${shown}`, `run: chmod +x ${shown}`, { startFile });
-  }
-  const head = files.readHead(startFile, 4096) ?? Buffer.alloc(0);
-  const isElf = head.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
-  const isScript = head.subarray(0, 2).toString('latin1') === '#!';
-  if (!isElf && !isScript) {
-    parsed.report('CAExited', range, `start file has no #! line and is not a binary: ${shown}`, 'make the first line #!/bin/bash (or the interpreter it needs)', { startFile });
-  } else if (isScript && head.includes('\r\n')) {
-    parsed.report('bootstrap-crlf', range, `start file has Windows (CRLF) line endings: ${shown}`, `convert it to LF, e.g. sed -i 's/\\r$//' ${shown}`, { startFile });
+  const head = files.readHead(startFile, START_FILE_HEAD_BYTES) ?? Buffer.alloc(0);
+  for (const problem of inspectStartFile({ executable: stat.executable, head })) {
+    if (problem.kind === 'not-executable') {
+      parsed.report('CAFilePermission', range, `start file is not executable: ${shown}`, `run: chmod +x ${shown}`, { startFile });
+    } else if (problem.kind === 'no-shebang') {
+      parsed.report('CAExited', range, `start file has no #! line and is not a binary: ${shown}`, 'make the first line #!/bin/bash (or the interpreter it needs)', { startFile });
+    } else {
+      parsed.report('bootstrap-crlf', range, `start file has Windows (CRLF) line endings: ${shown}`, `convert it to LF, e.g. sed -i 's/\\r$//' ${shown}`, { startFile });
+    }
   }
 }
 
@@ -79,7 +79,8 @@ function checkFiles(parsed: ParsedFile, { spec, at }: NormalisedFunction, files:
  * or a relative path (FC starts in /code). Bare names (`python`) and other absolute paths are found elsewhere.
  */
 function codeFile(codeDir: string, command: string): string | undefined {
-  if (command === '/code' || command.startsWith('/code/')) return path.join(codeDir, command.slice('/code'.length));
+  const mapped = fromCodeMount(command, codeDir);
+  if (mapped) return mapped;
   if (!path.isAbsolute(command) && command.includes('/')) return path.join(codeDir, command);
   return undefined;
 }

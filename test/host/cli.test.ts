@@ -85,4 +85,23 @@ describe('host/CLI start and invoke', function () {
     const usage = await run(['invoke', 'test/fixtures/host'], env);
     assert.equal(usage.code, 2);
   });
+
+  it('invoke: Ctrl-C during a cold start stops the server (no process group left) and exits 130', async () => {
+    const child = spawn(process.execPath, [CLI, 'invoke', 'test/fixtures/host', '--function', 'stuck'], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stderr = '';
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.stderr.on('data', (c) => {
+        stderr += c;
+        const m = /started stuck \(pid (\d+)/.exec(stderr);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('close', () => reject(new Error(`invoke exited early:\n${stderr}`)));
+    });
+    assert.ok(processGroup(pid).length > 0);
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /SIGINT: stopping stuck/);
+    assert.deepEqual(processGroup(pid), [], 'no server process left');
+  });
 });

@@ -108,4 +108,44 @@ describe('host/docker backend stopping', function () {
     await Promise.all([twice.stop(), twice.stop(), dockerClient().getContainer(twice.description.replace('container ', '')).remove({ force: true }).catch(() => undefined)]);
     assert.throws(() => running(twice.description.replace('container ', '')), /No such/);
   });
+
+  it('the engine refusing attach or start: the created container is removed; port taken → PortInUse, engine words in details', async () => {
+    const cases: [{ attach?: string; start?: string }, string, RegExp][] = [
+      [{ attach: 'attach refused by the test engine' }, 'StartFailed', /could not attach the container/],
+      [{ start: 'driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:20001 failed: port is already allocated' }, 'PortInUse', /already in use/],
+      [{ start: 'invalid mount config for type "bind": bind source path does not exist: /nowhere' }, 'StartFailed', /cannot mount the code directory/],
+    ];
+    for (const [refuse, code, message] of cases) {
+      const refusing = await flakyEngine(refuse);
+      try {
+        const fn = await fixtureFunction();
+        const spec = buildRunSpec(fn, { backend: 'docker', runtimeImages: { 'custom.debian10': base }, instanceId: 'test' });
+        const e = await new DockerBackend(new Docker({ socketPath: refusing.socketPath })).start(spec, { output: () => undefined, progress: () => undefined }).catch((err: unknown) => err);
+        assert.ok(e instanceof FcboxError, String(e));
+        assert.equal(e.code, code);
+        assert.match(e.message, message);
+        assert.match(e.details ?? '', /^the Docker engine said: /);
+        assert.deepEqual(fcboxContainers(`${fn.id}`), [], 'the created container was removed');
+      } finally {
+        await refusing.close();
+      }
+    }
+  });
+
+  it('a remote engine (tcp://): its container pid is not read in this machine’s /proc; readiness connects instead', async () => {
+    const remote = await flakyEngine({}, true);
+    try {
+      const fn = await fixtureFunction();
+      const spec = buildRunSpec(fn, { backend: 'docker', runtimeImages: { 'custom.debian10': base }, instanceId: 'test' });
+      const server = await new DockerBackend(new Docker({ host: '127.0.0.1', port: remote.port })).start(spec, { output: () => undefined, progress: () => undefined });
+      servers.push(server);
+      assert.equal(server.listening(), undefined);
+      assert.equal(server.bound(), undefined);
+      const local = await startServer(await fixtureFunction());
+      await until('the local container listens', () => (local.listening()?.length ?? 0) > 0);
+    } finally {
+      await Promise.all(servers.splice(0).map((s) => s.stop()));
+      await remote.close();
+    }
+  });
 });

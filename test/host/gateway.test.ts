@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import { Readable } from 'node:stream';
 import FC2 from '@alicloud/fc2';
 import FC3, * as $FC3 from '@alicloud/fc20230330';
@@ -134,6 +135,53 @@ describe('host/Gateway', function () {
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { ErrorCode: string }).ErrorCode, 'FunctionNotFound');
     assert.ok(missing.headers.get('x-fc-request-id'));
+  });
+
+  it('DNS rebinding: a Host that is not loopback gets 403 AccessDenied on the main and per-function ports', async () => {
+    const raw = (url: string, host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const u = new URL(url);
+        const req = http.request({ host: '127.0.0.1', port: u.port, path: u.pathname, method: 'POST', headers: { host } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    const invoke = `${gateway.url}/2023-03-30/functions/events/invocations`;
+    const fnUrl = `${gateway.functionUrls().get(web.id) as string}/hello`;
+    for (const url of [invoke, fnUrl]) {
+      for (const host of ['attacker.example', 'attacker.example:80', `127.0.0.1.attacker.example:${new URL(url).port}`]) {
+        const res = await raw(url, host);
+        assert.equal(res.status, 403, `${host} on ${url}`);
+        const e = JSON.parse(res.body) as { ErrorCode: string; ErrorMessage: string };
+        assert.equal(e.ErrorCode, 'AccessDenied');
+        assert.match(e.ErrorMessage, /Host header/);
+      }
+      for (const host of [`127.0.0.1:${new URL(url).port}`, 'localhost', `LOCALHOST:${new URL(url).port}`, '[::1]:1234']) {
+        assert.equal((await raw(url, host)).status, 200, `${host} on ${url}`);
+      }
+    }
+  });
+
+  it('a malformed %-escape in a function name is 400 InvalidArgument, not a 500', async () => {
+    for (const path of ['/2023-03-30/functions/%E0%A4%A/invocations', '/2016-08-15/services/%zz/functions/legacy/invocations', '/2016-08-15/proxy/svc/%/x']) {
+      const res = await post(path, '{}');
+      assert.equal(res.status, 400, path);
+      assert.equal(((await res.json()) as { ErrorCode: string }).ErrorCode, 'InvalidArgument');
+    }
+  });
+
+  it('HTTP trigger: x-fc-* response headers from the function are dropped (seed 001 §4.5), others pass', async () => {
+    const headers = { 'x-fc-status': '200', 'x-fc-custom': 'mine', 'x-fc-request-id': 'forged', 'x-mine': 'kept' };
+    const res = await fetch(`${gateway.url}/2016-08-15/proxy/svc/web/h`, { method: 'POST', body: JSON.stringify({ headers }) });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-mine'), 'kept');
+    assert.equal(res.headers.get('x-fc-status'), null);
+    assert.equal(res.headers.get('x-fc-custom'), null);
+    const seen = (await res.json()) as Seen;
+    assert.equal(res.headers.get('x-fc-request-id'), seen.headers['x-fc-request-id']);
   });
 
   it('a gateway port already in use: PortInUse with the fix, not a stack trace', async () => {

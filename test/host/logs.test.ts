@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { LogBook } from '../../src/host/logs';
+import { formatLogLine, LogBook, lineSplitter } from '../../src/host/logs';
 
 describe('host/LogBook', () => {
   it('a line read while a request is in flight but before its Start marker is not that request’s', () => {
@@ -22,5 +22,34 @@ describe('host/LogBook', () => {
     book.end('r1');
     book.add('stdout', 'idle');
     assert.deepEqual(book.linesFor('r1').map((l) => l.text), ['handling']);
+  });
+
+  it('a UTF-8 character split across two chunks is decoded whole, not as U+FFFD', () => {
+    const lines: string[] = [];
+    const split = lineSplitter((t) => lines.push(t));
+    const bytes = Buffer.from('函数启动完成\n日志');
+    // '函' is 3 bytes: cut inside it, and inside the last character too.
+    split(bytes.subarray(0, 1));
+    split(bytes.subarray(1, 8));
+    split(bytes.subarray(8, bytes.length - 1));
+    split(bytes.subarray(bytes.length - 1));
+    split(null);
+    assert.deepEqual(lines, ['函数启动完成', '日志']);
+  });
+
+  it('system lines count towards the retention limit like output lines', () => {
+    const book = new LogBook(() => undefined);
+    for (let i = 0; i < 5100; i++) book.system(`note ${i}`);
+    book.add('stdout', 'last');
+    const all = book.all();
+    assert.equal(all.length, 5000);
+    assert.equal(all[0].text, 'note 101');
+    assert.equal(all[all.length - 1].text, 'last');
+  });
+
+  it('formatLogLine: time, source, request, fcbox tag with level', () => {
+    const time = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
+    assert.equal(formatLogLine({ time, stream: 'stdout', text: 'hi', requestId: '1234567890' }, 'fn'), '03:04:05.006 fn [12345678] hi');
+    assert.equal(formatLogLine({ time, stream: 'system', text: 'bad', level: 'warning' }), '03:04:05.006 fcbox warning: bad');
   });
 });

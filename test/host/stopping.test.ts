@@ -109,7 +109,7 @@ describe('host/Instance stopping (process backend)', function () {
     assert.ok(!inst.logs().some((l) => /\(pid \d+/.test(l.text)), 'no process was started');
   });
 
-  it('a transform that throws: back to stopped, a StartFailed FcboxError with the reason; the next start runs', async () => {
+  it('a transform that throws: crashed (like any failed start), a StartFailed FcboxError with the reason; the next start runs', async () => {
     const fn = await fixtureFunction();
     let calls = 0;
     const inst = make(fn, {
@@ -126,12 +126,12 @@ describe('host/Instance stopping (process backend)', function () {
     assert.ok(e instanceof FcboxError, String(e));
     assert.equal(e.code, 'StartFailed');
     assert.match(e.message, /could not be prepared to start: debugpy is not importable$/);
-    assert.equal(inst.state, 'stopped');
-    assert.deepEqual(states, ['starting', 'stopped']);
+    assert.equal(inst.state, 'crashed');
+    assert.deepEqual(states, ['starting', 'crashed']);
 
     const r = await inst.invoke({ body: event({}) });
     assert.equal(r.error?.code, 'DebuggerNotReady', 'an FcboxError from the transform is kept as it is');
-    assert.equal(inst.state, 'stopped');
+    assert.equal(inst.state, 'crashed');
 
     await inst.start();
     assert.equal(inst.state, 'ready');
@@ -168,13 +168,49 @@ describe('host/Instance stopping (process backend)', function () {
     const [a, b, queued] = await Promise.all(busy);
     assert.equal(a.error?.code, 'ProcessExited');
     assert.equal(b.error?.code, 'ProcessExited');
-    // The call that waited for a slot cold-starts the instance again, as any later invocation would.
-    assert.equal(queued.status, 200);
+    // The call that waited for a slot is refused: starting the server again would leave it running after stop().
+    assert.equal(queued.error?.code, 'InstanceStopped');
+    assert.equal(inst.state, 'stopped');
+    assert.equal(inst.description, undefined, 'nothing runs after stop()');
 
     // Again, with the calls still waiting for the cold start.
     const cold = Array.from({ length: 4 }, () => inst.invoke({ body: event({}) }));
     await sleep(5);
     await inst.stop();
     for (const r of await Promise.all(cold)) assert.ok(r.error || r.status === 200, `${r.error?.code ?? r.status}`);
+    assert.equal(inst.description, undefined, 'nothing runs after stop()');
+  });
+
+  it('calls arriving while stop() runs wait for it, then get InstanceStopped; a call after stop() starts afresh', async () => {
+    const fn = await fixtureFunction({ preStop: { handler: 'p', timeout: 1 } });
+    const inst = make(fn, { backend: 'process' });
+    await inst.start();
+    const stopping = inst.stop();
+    const during = inst.invoke({ body: event({}) });
+    const start = inst.start().catch((e: unknown) => e);
+    const r = await during;
+    assert.equal(r.error?.code, 'InstanceStopped');
+    const e = await start;
+    assert.ok(e instanceof FcboxError && e.code === 'InstanceStopped', String(e));
+    await stopping;
+    assert.equal(inst.state, 'stopped');
+    assert.equal(inst.description, undefined, 'nothing runs after stop()');
+    const after = await inst.invoke({ body: event({}) });
+    assert.equal(after.status, 200);
+  });
+
+  it('debugging (invocationTimeoutMs 0): a server that never answers /pre-stop does not hang stop(), nor /pre-freeze the next call', async () => {
+    const fn = await fixtureFunction({ environment: { FIXTURE_MODE: 'silent-hooks' }, preStop: { handler: 'p', timeout: 1 }, preFreeze: { handler: 'f', timeout: 1 } });
+    const inst = make(fn, { backend: 'process', invocationTimeoutMs: 0 });
+    assert.equal((await inst.invoke({ body: event({}) })).status, 200);
+    const t0 = Date.now();
+    // Waits for the pre-freeze that follows the first call.
+    assert.equal((await inst.invoke({ body: event({}) })).status, 200);
+    const t1 = Date.now();
+    await inst.stop();
+    assert.ok(Date.now() - t1 < 3000, `stop took ${Date.now() - t1} ms`);
+    assert.ok(Date.now() - t0 < 5000);
+    assert.ok(inst.logs().some((l) => /pre-stop failed/.test(l.text)));
+    assert.equal(inst.state, 'stopped');
   });
 });

@@ -94,6 +94,46 @@ describe('cli: fcbox validate / list', () => {
     assert.deepEqual([spec.platform, spec.kind, spec.port, spec.image], ['scf', 'http', 9000, 'ccr.ccs.tencentyun.com/demo/web:latest']);
   });
 
+  it('list --json: environment variable names only (values are often secrets); --show-env prints the values', async () => {
+    const dir = scratch({
+      's.yaml': `edition: 3.0.0
+resources:
+  fn:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: fn
+      runtime: custom-container
+      customContainerConfig:
+        image: my/app:1
+      environmentVariables:
+        DB_PASSWORD: hunter2
+`,
+    });
+    const hidden = await cli(['list', '--json', dir]);
+    assert.equal(hidden.code, 0, hidden.stderr);
+    assert.deepEqual(JSON.parse(hidden.stdout)[0].environment, ['DB_PASSWORD']);
+    assert.doesNotMatch(hidden.stdout, /hunter2/);
+    const shown = await cli(['list', '--json', '--show-env', dir]);
+    assert.deepEqual(JSON.parse(shown.stdout)[0].environment, { DB_PASSWORD: 'hunter2' });
+    assert.equal((await cli(['list', '--show-env', dir])).code, 2);
+  });
+
+  it('start: when every function has errors, says so (not "declares no functions") and exits 2', async () => {
+    const fn = (name: string) => `  ${name}:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: ${name}
+      runtime: custom.debian10
+      code: ./missing
+`;
+    const dir = scratch({ 's.yaml': `edition: 3.0.0\nresources:\n${fn('a')}${fn('b')}` });
+    const r = await cli(['start', dir, '--port', '0']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /fcbox: all 2 functions have errors; run `fcbox validate`/);
+  });
+
   it('usage errors: a missing path, an unknown flag, two paths, a folder without projects — one line, exit 2', async () => {
     for (const argv of [['validate', 'missing.yaml'], ['list', '--bogus'], ['validate', 'a', 'b'], ['list', scratch({ 'x.txt': '' })]]) {
       const r = await cli(argv);

@@ -107,4 +107,30 @@ describe('spec/resolve: ${...} variables', () => {
       ],
     );
   });
+
+  it('the expansion budget is per value: many functions referring to one large variable all resolve', () => {
+    const big = Array.from({ length: 60_000 }, (_, i) => i).join(', ');
+    const resources = ['a', 'b', 'c', 'd', 'e']
+      .map(
+        (n) => `  ${n}:
+    component: fc3
+    props:
+      region: cn-hangzhou
+      functionName: ${n}
+      runtime: custom-container
+      customContainerConfig:
+        image: my/app:1
+      tags: \${vars.big}
+`,
+      )
+      .join('');
+    const p = load(`edition: 3.0.0
+name: t
+vars:
+  big: [${big}]
+resources:
+${resources}`);
+    assert.deepEqual(p.functions.map((f) => [f.name, f.image]), ['a', 'b', 'c', 'd', 'e'].map((n) => [n, 'my/app:1']));
+    assert.deepEqual(p.diagnostics.filter((d) => d.code === 'yaml-syntax'), []);
+  });
 });
