@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { FcboxError } from '../spec/errors';
 import { FunctionSpec, isCustomRuntime } from '../spec/model';
 import { portIsFree } from '../host/backend';
-import { Backend, backendFor, buildRunSpec, CODE_MOUNT, freePort, inspectImage, Instance } from '../host';
-import type { Credentials, InstanceOptions, InvokeRequest, InvokeResult, LogLine, RunSpec } from '../host';
+import { Backend, backendFor, buildRunSpec, CODE_MOUNT, credentialsFromEnvironment, freePort, inspectImage, Instance } from '../host';
+import type { InstanceOptions, InvokeRequest, InvokeResult, LogLine, RunSpec } from '../host';
 import { AttachEventBody, DEFAULT_DEBUGGER_TIMEOUT_MS, DebugLanguage, InvokeArguments, LaunchArguments } from './configuration';
 import { commandOf, detectLanguage, DebugProfile, InterpreterProbe, profileFor, runtimeExecutable, withCommand } from './profiles';
 import { assertNodeServerCommand } from './profiles/node';
@@ -255,20 +255,6 @@ export async function invokeRequest(fn: FunctionSpec, args: InvokeArguments, ser
   }
   const event = args.event ?? '';
   return { body: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)) };
-}
-
-/**
- * The Alibaba Cloud CLI/SDK variable names, so a developer's existing shell setup just works. Read where the
- * adapter runs (the extension host, or the adapter process it started with the same environment).
- */
-export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<Credentials> {
-  const picked: Partial<Credentials> = {
-    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-    securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN,
-    accountId: env.ALIBABA_CLOUD_ACCOUNT_ID,
-  };
-  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v)) as Partial<Credentials>;
 }
 
 function systemLine(text: string): LogLine {

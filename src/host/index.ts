@@ -3,6 +3,6 @@ export * from './types';
 export { Instance, backendFor } from './instance';
 export { Gateway } from './gateway';
 export { formatLogLine } from './logs';
-export { buildRunSpec, CODE_MOUNT } from './runSpec';
+export { buildRunSpec, CODE_MOUNT, credentialsFromEnvironment } from './runSpec';
 export { Backend, freePort } from './backend';
 export { inspectImage } from './dockerBackend';

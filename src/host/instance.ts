@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { FunctionSpec, isCustomRuntime } from '../spec/model';
-import { FcboxError, isFcboxError } from '../spec/errors';
+import { asFcboxError, FcboxError, isFcboxError } from '../spec/errors';
 import { Backend, RunningServer } from './backend';
 import { DockerBackend } from './dockerBackend';
 import { ProcessBackend } from './processBackend';
@@ -532,6 +532,3 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function asFcboxError(e: unknown): FcboxError {
-  return isFcboxError(e) ? e : new FcboxError('InternalError', (e as Error).message, 'this is a bug in fcbox; please report it with the log');
-}

@@ -30,16 +30,21 @@ export function lineSplitter(onLine: (text: string) => void): (chunk: Buffer | s
   };
 }
 
+const STREAM_TAG: Record<LogLine['stream'], string> = { stdout: '[out]', stderr: '[err]', system: '[fcbox]' };
+
 /**
- * One log line as people read it, in the terminal and in the editor: `HH:MM:SS.mmm [source] [request] text`, with
- * fcbox's own lines tagged `fcbox:` (and their level unless info). The time is UTC.
+ * One log line as people read it, in the terminal and in the editor: `HH:MM:SS.mmm [out|err|fcbox] [source]
+ * [request] text` in local time (the shape syntaxes/fcbox-log colours), with the level of fcbox's own lines
+ * unless info.
  */
 export function formatLogLine(line: LogLine, source?: string): string {
-  const time = new Date(line.time).toISOString().slice(11, 23);
+  const t = new Date(line.time);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const time = `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}.${pad(t.getMilliseconds(), 3)}`;
   const from = source ? ` ${source}` : '';
   const req = line.requestId ? ` [${line.requestId.slice(0, 8)}]` : '';
-  const tag = line.stream === 'system' ? ` fcbox${line.level && line.level !== 'info' ? ` ${line.level}` : ''}:` : '';
-  return `${time}${from}${req}${tag} ${line.text}`;
+  const level = line.stream === 'system' && line.level && line.level !== 'info' ? ` ${line.level}:` : '';
+  return `${time} ${STREAM_TAG[line.stream]}${from}${req}${level} ${line.text}`;
 }
 
 /** Request ids remembered for marker bookkeeping; older ones are forgotten. */

@@ -25,6 +25,20 @@ const PLACEHOLDER_CREDENTIALS: Credentials = {
   accountId: '1234567890123456',
 };
 
+/**
+ * The Alibaba Cloud CLI/SDK variable names, so a developer's existing shell setup just works. Read where the
+ * adapter runs (the extension host, or the adapter process it started with the same environment).
+ */
+export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Partial<Credentials> {
+  const picked: Partial<Credentials> = {
+    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN,
+    accountId: env.ALIBABA_CLOUD_ACCOUNT_ID,
+  };
+  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v)) as Partial<Credentials>;
+}
+
 export function credentialsOf(options: Pick<HostOptions, 'credentials'>): Credentials {
   return { ...PLACEHOLDER_CREDENTIALS, ...options.credentials };
 }

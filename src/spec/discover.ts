@@ -5,7 +5,15 @@ import { FileAccess, nodeFileAccess } from './fileAccess';
 const SERVERLESS_DEVS_FILE = /^s(\.ya?ml|-.+\.ya?ml|\..+\.ya?ml)$/;
 const SCF_FILE = /^serverless\.ya?ml$/;
 /** Dependencies, VCS data and build output never hold the user's own project files. */
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', '.fcbox', '.s']);
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', '.fcbox', '.s']);
+
+/** The same names as a glob, for editors that search and watch files themselves. */
+export const PROJECT_FILE_GLOB = '**/{s.yaml,s.yml,s-*.yaml,s-*.yml,s.*.yaml,s.*.yml,serverless.yml,serverless.yaml}';
+
+/** A candidate by name; a serverless.yml still has to declare `component: scf` (see findProjectFiles). */
+export function isProjectFileName(name: string): boolean {
+  return SERVERLESS_DEVS_FILE.test(name) || SCF_FILE.test(name);
+}
 
 /** Project files under `dir`, sorted; a serverless.yml counts only when it declares `component: scf`. */
 export function findProjectFiles(dir: string, files: FileAccess = nodeFileAccess): string[] {

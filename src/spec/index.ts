@@ -5,7 +5,7 @@ export { DIAGNOSTIC_CODES } from './codes';
 export type { DiagnosticCode } from './codes';
 export { nodeFileAccess } from './fileAccess';
 export type { FileAccess } from './fileAccess';
-export { findProjectFiles } from './discover';
+export { findProjectFiles, isProjectFileName, PROJECT_FILE_GLOB, SKIPPED_DIRS } from './discover';
 export { loadProject, loadProjects, findFunction, configurationError, variableReferences } from './project';
 export type { LoadOptions, VariableReference } from './project';
 export type { Outcome } from './resolve';

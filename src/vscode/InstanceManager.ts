@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../debug/configuration';
-import { Gateway, Instance, type InstanceState, type InvokeRequest, type InvokeResult, type LogLine } from '../host';
+import { formatLogLine, Gateway, Instance, type InstanceState, type InvokeRequest, type InvokeResult, type LogLine } from '../host';
 import { configurationError, findFunction, FcboxError, type FunctionSpec } from '../spec';
 import { debugConfigurationFor } from './debug';
 import type { ProjectIndex } from './ProjectIndex';
@@ -28,14 +28,6 @@ export interface RunningInstance extends InstanceInfo {
   stop(): Promise<void>;
   /** The instance's own lines, for results and Show Logs; undefined when they go to the Debug Console. */
   logs(): LogLine[] | undefined;
-}
-
-const STREAM_TAG: Record<LogLine['stream'], string> = { stdout: '[out]', stderr: '[err]', system: '[fcbox]' };
-
-export function formatLogLine(line: LogLine): string {
-  const t = new Date(line.time);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}.${pad(t.getMilliseconds(), 3)} ${STREAM_TAG[line.stream]} ${line.text}`;
 }
 
 /**

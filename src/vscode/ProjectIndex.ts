@@ -1,17 +1,16 @@
 import * as vscode from 'vscode';
-import { loadProject } from '../spec';
+import { isProjectFileName, loadProject, PROJECT_FILE_GLOB, SKIPPED_DIRS } from '../spec';
 import type { FunctionSpec, Project } from '../spec/model';
 
-/** Serverless Devs project files (s.yaml, s.yml, s-<env>.yaml, s.<env>.yaml) and SCF serverless.yml. */
-export const PROJECT_GLOB = '**/{s.yaml,s.yml,s-*.yaml,s-*.yml,s.*.yaml,s.*.yml,serverless.yml,serverless.yaml}';
-const EXCLUDE_GLOB = '**/{node_modules,.git,.fcbox}/**';
+/** spec/ decides which files are projects; the editor only turns its rules into globs and URI tests. */
+export const PROJECT_GLOB = PROJECT_FILE_GLOB;
+const EXCLUDE_GLOB = `**/{${[...SKIPPED_DIRS].join(',')}}/**`;
 const EDIT_DEBOUNCE_MS = 250;
 
-const PROJECT_NAME = /^(?:s\.ya?ml|s-.+\.ya?ml|s\..+\.ya?ml|serverless\.ya?ml)$/;
-
-/** PROJECT_GLOB as a test on one URI (FileSystemWatcher events and edits of open documents). */
+/** The discovery rules as a test on one URI (FileSystemWatcher events and edits of open documents). */
 export function isProjectFile(uri: vscode.Uri): boolean {
-  return uri.scheme === 'file' && PROJECT_NAME.test(uri.path.slice(uri.path.lastIndexOf('/') + 1)) && !/\/(node_modules|\.git|\.fcbox)\//.test(uri.path);
+  const segments = uri.path.split('/');
+  return uri.scheme === 'file' && isProjectFileName(segments[segments.length - 1]) && !segments.slice(0, -1).some((s) => SKIPPED_DIRS.has(s));
 }
 
 /**

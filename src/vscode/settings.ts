@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CredentialsSource } from '../debug/configuration';
-import { credentialsFromEnvironment } from '../debug/debuggee';
+import { credentialsFromEnvironment } from '../host';
 import type { BackendKind, HostOptions } from '../host';
 
 /** The `fcbox.*` settings (documented in package.json), read fresh each time so changes apply without a reload. */

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { breakLine, compileJavaFixture, DEBUG_FIXTURES, writeProject } from './support/fixtures';
 import { Jdb } from './support/jdb';
-import { eventually, hostAddresses, isAlive, launchSession, Session } from './support/session';
+import { disconnectCleanly, eventually, hostAddresses, launchSession, Session } from './support/session';
 
 const SOURCE = path.join(DEBUG_FIXTURES, 'java', 'Server.java');
 
@@ -64,10 +64,7 @@ describe('debugging a Java function (process, JDWP)', function () {
     const response = (await invoked) as DebugProtocol.Response;
     assert.deepEqual(JSON.parse(response.body.body), { initialized: true, event: 'ping' });
 
-    const pid = Number(/pid=(\d+)/.exec(session.output.join(''))?.[1]);
-    await session.disconnect();
-    assert.ok(session.output.some((o) => o.includes('pre-stop ran')), 'pre-stop ran on disconnect');
-    assert.ok(!isAlive(pid), `process ${pid} is gone`);
+    await disconnectCleanly(session);
     assert.ok(await eventually(async () => (await hostAddresses(port)).length === 0), 'the debug port is closed');
   });
 });

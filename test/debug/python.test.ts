@@ -10,7 +10,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { attachDebugpy, expectStop } from './support/debugpy';
 import { breakLine, DEBUG_FIXTURES, writeProject } from './support/fixtures';
-import { eventually, hostAddresses, isAlive, launchSession, Session } from './support/session';
+import { disconnectCleanly, eventually, hostAddresses, launchSession, Session } from './support/session';
 
 const CODE = path.join(DEBUG_FIXTURES, 'python');
 const APP = path.join(CODE, 'app.py');
@@ -58,10 +58,7 @@ describe('debugging a Python function (process, debugpy)', function () {
     const response = (await invoked) as DebugProtocol.Response;
     assert.deepEqual(JSON.parse(response.body.body), { initialized: true, event: 'ping' });
 
-    const pid = Number(/pid=(\d+)/.exec(session.output.join(''))?.[1]);
-    await session.disconnect();
-    assert.ok(session.output.some((o) => o.includes('pre-stop ran')), 'pre-stop ran on disconnect');
-    assert.ok(!isAlive(pid), `process ${pid} is gone`);
+    await disconnectCleanly(session);
     // debugpy's adapter is a daemon of its own; it leaves once its debuggee and its client are gone.
     await debugpy.stop().catch(() => undefined);
     debugpy = undefined;

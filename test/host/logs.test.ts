@@ -47,9 +47,11 @@ describe('host/LogBook', () => {
     assert.equal(all[all.length - 1].text, 'last');
   });
 
-  it('formatLogLine: time, source, request, fcbox tag with level', () => {
-    const time = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
-    assert.equal(formatLogLine({ time, stream: 'stdout', text: 'hi', requestId: '1234567890' }, 'fn'), '03:04:05.006 fn [12345678] hi');
-    assert.equal(formatLogLine({ time, stream: 'system', text: 'bad', level: 'warning' }), '03:04:05.006 fcbox warning: bad');
+  it('formatLogLine: local time, stream tag (as the fcbox-log grammar expects), source, request, level', () => {
+    const time = new Date(2024, 0, 2, 3, 4, 5, 6).getTime();
+    assert.equal(formatLogLine({ time, stream: 'stdout', text: 'hi', requestId: '1234567890' }, 'fn'), '03:04:05.006 [out] fn [12345678] hi');
+    assert.equal(formatLogLine({ time, stream: 'stderr', text: 'oops' }), '03:04:05.006 [err] oops');
+    assert.equal(formatLogLine({ time, stream: 'system', text: 'bad', level: 'warning' }), '03:04:05.006 [fcbox] warning: bad');
+    assert.equal(formatLogLine({ time, stream: 'system', text: 'started', level: 'info' }), '03:04:05.006 [fcbox] started');
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FunctionSpec } from '../../spec/model';
+import { qualifiedName, type FunctionSpec } from '../../spec/model';
 import { DEBUG_TYPE, GENERIC_LAUNCH, LaunchArguments } from '../../debug/configuration';
 import { credentialsSource, hostOptions } from '../settings';
 import type { WorkspaceFunctions } from './index';
@@ -13,8 +13,8 @@ type LaunchConfiguration = vscode.DebugConfiguration & LaunchArguments;
 
 /** How a launch configuration names a function: as the user would, unless the name repeats in its project. */
 function functionQuery(fn: FunctionSpec, all: FunctionSpec[]): string {
-  const query = fn.service ? `${fn.service}/${fn.name}` : fn.name;
-  const clash = all.some((f) => f !== fn && f.projectFile === fn.projectFile && (f.service ? `${f.service}/${f.name}` : f.name) === query);
+  const query = qualifiedName(fn);
+  const clash = all.some((f) => f !== fn && f.projectFile === fn.projectFile && qualifiedName(f) === query);
   return clash ? fn.id : query;
 }
 

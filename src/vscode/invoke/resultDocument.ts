@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'http';
 import * as vscode from 'vscode';
 import type { InvokeRequest, InvokeResult } from '../../host';
 import type { FunctionSpec } from '../../spec/model';
-import { formatLogLine } from '../InstanceManager';
+import { formatLogLine } from '../../host';
 
 const SCHEME = 'fcbox-result';
 /** Results are kept only for their open editors; older ones are dropped. */
@@ -46,7 +46,7 @@ export function renderResult(fn: FunctionSpec, title: string, req: InvokeRequest
   }
   out.push('## Response headers', '', fence('http', Object.entries(r.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('\n')), '');
   out.push('## Body', '', body(r), '');
-  out.push(`## Logs (${r.logs.length} line${r.logs.length === 1 ? '' : 's'})`, '', fence('fcbox-log', r.logs.map(formatLogLine).join('\n')), '');
+  out.push(`## Logs (${r.logs.length} line${r.logs.length === 1 ? '' : 's'})`, '', fence('fcbox-log', r.logs.map((l) => formatLogLine(l)).join('\n')), '');
   return out.join('\n');
 }
 

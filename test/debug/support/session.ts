@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 /** Drives dist/debugAdapter.js as VS Code would, through @vscode/debugadapter-testsupport's DebugClient. */
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -67,6 +68,18 @@ export async function launchSession(args: LaunchArguments & { name?: string }, t
       if (!disconnected) await dc.stop().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Disconnects as VS Code does and asserts what the issue asks of it: pre-stop ran and the server process is gone.
+ * Returns the pid the fixture server printed (`pid=N`).
+ */
+export async function disconnectCleanly(session: Session): Promise<number> {
+  const pid = Number(/pid=(\d+)/.exec(session.output.join(''))?.[1]);
+  await session.disconnect();
+  assert.ok(session.output.some((o) => o.includes('pre-stop ran')), 'pre-stop ran on disconnect');
+  assert.ok(!isAlive(pid), `process ${pid} is gone`);
+  return pid;
 }
 
 /** Addresses the host listens on for `port` (in this machine's network namespace). */
