@@ -96,11 +96,11 @@ describe('Instances view', () => {
     await vscode.commands.executeCommand('fcbox.function.showLogs', element);
     const logs = await shownLogs();
     assert.match(logs.uri.path, /FC Box: lifecycle-hello/);
-    await logLines(logs, /\[out\] pre-stop /, 1);
-    await logLines(logs, /\[out\] FC Initialize Start RequestId/, 2);
-    await logLines(logs, /\[out\] FC Invoke Start RequestId/, 1);
+    await logLines(logs, /\[out\] (?:\[\w+\] )?pre-stop /, 1);
+    await logLines(logs, /\[out\] (?:\[\w+\] )?FC Initialize Start RequestId/, 2);
+    await logLines(logs, /\[out\] (?:\[\w+\] )?FC Invoke Start RequestId/, 1);
     // One when the instance went idle after the invocation, one from the command.
-    await logLines(logs, /\[out\] pre-freeze /, 2);
+    await logLines(logs, /\[out\] (?:\[\w+\] )?pre-freeze /, 2);
   });
 
   it('Restart replaces the instance: a new process, initialized again, no invocations yet', async () => {
@@ -111,8 +111,8 @@ describe('Instances view', () => {
     assert.notStrictEqual(pid(after), before, 'another process');
     const logs = await shownLogs();
     // Stopping the old instance ran pre-stop; the new one ran the initializer.
-    await logLines(logs, /\[out\] pre-stop /, 2);
-    await logLines(logs, /\[out\] FC Initialize Start RequestId/, 3);
+    await logLines(logs, /\[out\] (?:\[\w+\] )?pre-stop /, 2);
+    await logLines(logs, /\[out\] (?:\[\w+\] )?FC Initialize Start RequestId/, 3);
   });
 
   it('a container instance is listed beside it, with its container id and published port', async function () {
