@@ -392,7 +392,7 @@ export class Instance extends EventEmitter {
     try {
       const res = await exchange(r, req, timeoutMs);
       const isHook = isHookRequest(req);
-      if (!isHook) await this.book.settle(requestId, r.spec.backend === 'docker');
+      if (!isHook) await this.book.settle(requestId);
       const kind = isHook || req.path === '/invoke' || req.path === '/event-invoke' ? 'event' : this.fn.kind;
       const result: InvokeResult = {
         requestId,

@@ -9,9 +9,7 @@ import { LogLine } from './types';
 const MARKER = /FC (?:Invoke|Initialize) (Start|End) RequestId: ?([\w.:-]+)/;
 const KEEP_LINES = 5000;
 /** How long a marker-printing server's End marker may trail its response. */
-const END_MARKER_WAIT_MS = 1000;
-/** How long the first invocation of a docker instance waits to learn whether the server prints markers at all. */
-const FIRST_MARKER_WAIT_MS = 300;
+const END_MARKER_WAIT_MS = 100;
 
 /**
  * Turns a byte stream into lines; call the returned function with each chunk and once with `null` at the end. A
@@ -66,8 +64,6 @@ export class LogBook {
   private readonly byTiming = new WeakSet<LogLine>();
   /** Whether this server has printed any marker, so its lines are worth waiting for. */
   private usesMarkers = false;
-  /** An invocation went by without any marker: this server prints none, nothing to wait for. */
-  private knownQuiet = false;
 
   constructor(private readonly emit: (line: LogLine) => void) {}
 
@@ -105,23 +101,20 @@ export class LogBook {
 
   /**
    * Output travels through a pipe (or docker's attach stream), the response through a socket: the request's
-   * lines can arrive after its response. When the server prints markers, wait for the End marker (bounded).
-   * Otherwise a pipe needs one turn of the event loop; docker's attach stream, relayed by the engine, can lag the
-   * response by far more on a busy machine, so until a server is known to print no markers (one invocation
-   * without any) a docker instance waits for them as well.
+   * lines can arrive after its response. When the server prints markers, wait for the End marker (bounded);
+   * otherwise give already-buffered output one turn of the event loop. Marker lines that still arrive later carry
+   * their request id, so `linesFor` finds them afterwards (the editor re-reads them for its result view).
    */
-  async settle(requestId: string, slowOutput = false): Promise<void> {
+  async settle(requestId: string): Promise<void> {
     if (this.ended.has(requestId)) return;
-    const markersExpected = this.started.has(requestId) || this.usesMarkers || (slowOutput && !this.knownQuiet);
-    if (!markersExpected) return new Promise((r) => setImmediate(r));
+    if (!this.started.has(requestId) && !this.usesMarkers) return new Promise((r) => setImmediate(r));
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.usesMarkers ? END_MARKER_WAIT_MS : FIRST_MARKER_WAIT_MS);
+      const timer = setTimeout(resolve, END_MARKER_WAIT_MS);
       this.endWaiters.set(requestId, () => {
         clearTimeout(timer);
         resolve();
       });
     });
-    if (!this.usesMarkers) this.knownQuiet = true;
   }
 
   linesFor(requestId: string): LogLine[] {

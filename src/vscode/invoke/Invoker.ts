@@ -58,7 +58,7 @@ export class Invoker implements vscode.Disposable {
       { location: vscode.ProgressLocation.Window, title: `Invoking ${fn.name}` },
       () => instance.invoke(req),
     );
-    await this.results.show(fn, title, req, result);
+    await this.results.show(fn, title, req, result, () => instance.logs()?.filter((l) => l.requestId === result.requestId) ?? []);
     if (result.error) this.errors.show(result.error, fn);
     return summarize(result);
   }
