@@ -24,7 +24,10 @@ export const invokeCommand: CliCommand = {
     const body = await readEvent(args, fromStdin, io);
 
     const instance = new Instance(fn, options);
-    instance.on('log', (line) => io.stderr.write(`${formatLogLine(line, fn.name)}\n`));
+    // fcbox's own error lines are left out: the failure ends the command, printed once with its fix.
+    instance.on('log', (line) => {
+      if (!(line.stream === 'system' && line.level === 'error')) io.stderr.write(`${formatLogLine(line, fn.name)}\n`);
+    });
     // HTTP functions get a plain request at `/`: GET, or POST when there is a body.
     const request = fn.kind === 'http' ? { method: body.length ? 'POST' : 'GET', path: '/', body } : { body };
     // Ctrl-C during a cold start (a slow server, an image pull) must not leave the server's process group or

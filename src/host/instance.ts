@@ -293,7 +293,7 @@ export class Instance extends EventEmitter {
     // first request begins would be attributed to it by timing. One poll of the event loop (≤ 1 ms) reads it first.
     await new Promise((res) => setTimeout(res, 1));
     this.running = running;
-    this.book.system(`listening on ${server.host}:${server.port} (ready after ${Date.now() - t0} ms)`);
+    this.book.system(`ready after ${Date.now() - t0} ms: the server accepts connections (reached at ${server.host}:${server.port})`);
     this.setState('ready');
     return running;
   }
