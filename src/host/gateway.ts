@@ -43,60 +43,102 @@ const INVOKE_V3 = /^\/2023-03-30\/functions\/([^/]+)\/invocations\/?(\?.*)?$/;
 /** X-Fc-Log-Result carries at most the last 4 KB of an invocation's log (seed 001 "Function log formats"). */
 const TAIL_BYTES = 4096;
 
+/**
+ * Instances come and go while it listens (the editor runs and stops functions one at a time): `add` and `remove`
+ * change the routing tables and open or close only that function's own port, so requests to the other functions,
+ * in flight or new, are not disturbed.
+ */
 export class Gateway {
-  private readonly servers: http.Server[] = [];
-  private readonly functionPorts = new Map<string, number>();
+  private readonly members: Instance[];
+  private main: http.Server | undefined;
   private mainPort = 0;
+  private readonly functionServers = new Map<Instance, { server: http.Server; port: number }>();
+  private listening = false;
+  /** Per-function ports open and close one change at a time, in order. */
+  private portChanges: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly instances: Instance[],
+    instances: Instance[] = [],
     private readonly options: GatewayOptions = {},
-  ) {}
+  ) {
+    this.members = [...instances];
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.mainPort}`;
   }
 
+  /** The instances it routes to. */
+  get instances(): readonly Instance[] {
+    return this.members;
+  }
+
   /** The custom-domain style URL of each HTTP function, by function id. */
   functionUrls(): Map<string, string> {
-    return new Map([...this.functionPorts].map(([id, port]) => [id, `http://127.0.0.1:${port}`]));
+    return new Map([...this.functionServers].map(([instance, { port }]) => [instance.fn.id, `http://127.0.0.1:${port}`]));
   }
 
   async listen(): Promise<string> {
-    this.mainPort = await this.serve(this.options.port ?? 0, (req) => this.route(req));
-    if (this.options.functionPorts ?? true) {
-      for (const instance of this.instances.filter((i) => i.fn.kind === 'http')) {
-        const port = await this.serve(await preferredPort(stablePort(`${instance.fn.id}#http`)), (req) => ({
-          kind: 'http',
-          instance,
-          path: req.url ?? '/',
-        }));
-        this.functionPorts.set(instance.fn.id, port);
-      }
-    }
+    const { server, port } = await this.serve(this.options.port ?? 0, (req) => this.route(req));
+    this.main = server;
+    this.mainPort = port;
+    this.listening = true;
+    await this.syncFunctionPorts();
     return this.url;
   }
 
-  async close(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.close(() => resolve());
-            s.closeAllConnections();
-          }),
-      ),
-    );
+  /** Routes to the instance from now on; an HTTP function gets its own port once this resolves. */
+  add(instance: Instance): Promise<void> {
+    if (!this.members.includes(instance)) this.members.push(instance);
+    return this.syncFunctionPorts();
   }
 
-  private serve(port: number, route: (req: http.IncomingMessage) => Route | FcboxError): Promise<number> {
+  /**
+   * Requests for the instance get FunctionNotFound from now on, and its own port is closed; requests already
+   * routed to it run to their end unless they came through that port.
+   */
+  remove(instance: Instance): Promise<void> {
+    const at = this.members.indexOf(instance);
+    if (at >= 0) this.members.splice(at, 1);
+    return this.syncFunctionPorts();
+  }
+
+  async close(): Promise<void> {
+    this.listening = false;
+    await this.portChanges;
+    const servers = [...(this.main ? [this.main] : []), ...[...this.functionServers.values()].map((s) => s.server)];
+    this.main = undefined;
+    this.functionServers.clear();
+    await Promise.all(servers.map(closeServer));
+  }
+
+  /** Opens the ports of HTTP members that have none and closes those of instances no longer members. */
+  private syncFunctionPorts(): Promise<void> {
+    const change = this.portChanges.then(async () => {
+      for (const [instance, { server }] of this.functionServers) {
+        if (this.members.includes(instance)) continue;
+        this.functionServers.delete(instance);
+        await closeServer(server);
+      }
+      if (!this.listening || !(this.options.functionPorts ?? true)) return;
+      for (const instance of this.members.filter((i) => i.fn.kind === 'http' && !this.functionServers.has(i))) {
+        const opened = await this.serve(await preferredPort(stablePort(`${instance.fn.id}#http`)), (req) =>
+          this.members.includes(instance) ? { kind: 'http', instance, path: req.url ?? '/' } : this.notFound(instance.fn.name, instance.fn.service),
+        );
+        this.functionServers.set(instance, opened);
+      }
+    });
+    this.portChanges = change.catch(() => undefined);
+    return change;
+  }
+
+  private serve(port: number, route: (req: http.IncomingMessage) => Route | FcboxError): Promise<{ server: http.Server; port: number }> {
     const server = http.createServer((req, res) => {
       void this.handle(req, res, route).catch((e: Error) => {
         if (!res.headersSent) sendError(res, newRequestId(), new FcboxError('InternalError', e.message, 'this is a bug in fcbox; please report it'));
       });
     });
     server.keepAliveTimeout = 0;
-    this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
         reject(
@@ -105,7 +147,7 @@ export class Gateway {
             : e,
         ),
       );
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+      server.listen(port, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port }));
     });
   }
 
@@ -207,12 +249,27 @@ export class Gateway {
 
   /** By name, and by service when given; 3.0.0 functions have no service, so any service name matches them. */
   private find(name: string, service?: string): Instance | FcboxError {
-    const matches = this.instances.filter((i) => i.fn.name === name && (service === undefined || i.fn.service === undefined || i.fn.service === service));
+    const matches = this.members.filter((i) => i.fn.name === name && (service === undefined || i.fn.service === undefined || i.fn.service === service));
     if (matches.length === 1) return matches[0];
-    const known = this.instances.map((i) => qualifiedName(i.fn)).join(', ') || 'none';
-    if (matches.length === 0) return new FcboxError('FunctionNotFound', `function not found: ${service ? `${service}/` : ''}${name}`, `known functions: ${known}`);
+    if (matches.length === 0) return this.notFound(name, service);
     return new FcboxError('InvalidArgument', `function name ${name} is ambiguous`, `address it with its service: /2016-08-15/services/SERVICE/functions/${name}/invocations`);
   }
+
+  private notFound(name: string, service?: string): FcboxError {
+    const known = this.members.map((i) => qualifiedName(i.fn)).join(', ') || 'none';
+    return new FcboxError('FunctionNotFound', `function not found: ${service ? `${service}/` : ''}${name}`, `known functions: ${known}`);
+  }
+}
+
+/**
+ * Stops listening and resets the connections still open, so a close never waits on a slow invocation (the
+ * instances behind it are being stopped too).
+ */
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 /** A %-encoded path segment; a malformed escape is a 400 InvalidArgument, as FC answers it, not a crash. */

@@ -43,10 +43,11 @@ export class InstanceManager implements vscode.Disposable {
   /** Failures no command is waiting for (the gateway could not listen): for the one error reporter. */
   readonly onProblem = this.problems.event;
   private readonly disposables: vscode.Disposable[] = [this.changed, this.problems];
-  private gateway: { server: Gateway; members: Instance[] } | undefined;
-  /** Gateway restarts run one at a time, in order. */
+  /** Listening while any Run instance is; see refreshGateway. */
+  private gateway: Gateway | undefined;
+  /** Gateway changes run one at a time, in order. */
   private gatewayQueue: Promise<void> = Promise.resolve();
-  /** The gateway's port stays the same across restarts once chosen, so clients keep working. */
+  /** The gateway's port stays the same once chosen, also when it closes and opens again, so clients keep working. */
   private gatewayPortInUse = 0;
   /** The gateway's failure to listen is shown once, not again at each refresh, until it listens again. */
   private gatewayFailureShown = false;
@@ -198,37 +199,58 @@ export class InstanceManager implements vscode.Disposable {
 
   /** The local FC API for the instances running here (not the debugged ones: their adapter owns them). */
   get gatewayUrl(): string | undefined {
-    return this.gateway && `http://127.0.0.1:${this.gatewayPortInUse}`;
+    return this.gateway?.url;
   }
 
   /**
-   * A Gateway serves a fixed set of instances, so a new set gets a new Gateway on the same port. Debugged
-   * instances live in their adapter and are not served.
+   * One gateway serves the Run instances (debugged ones live in their adapter and are not served). It opens with
+   * the first of them and closes when the last stops, so the port is free while nothing runs; in between,
+   * instances are added and removed while it keeps listening, and requests to the other functions are not
+   * disturbed. A gateway that could not listen is tried again at the next change.
    */
   private refreshGateway(): void {
     this.gatewayQueue = this.gatewayQueue.then(async () => {
       const members = this.all().flatMap((i) => (i instanceof LocalInstance ? [i.instance] : []));
-      if (this.gateway && members.length === this.gateway.members.length && members.every((m) => this.gateway!.members.includes(m))) return;
-      await this.gateway?.server.close();
-      this.gateway = undefined;
-      if (!members.length) return;
-      const server = new Gateway(members, { port: this.gatewayPortInUse || gatewayPort() });
+      const gateway = this.gateway;
       try {
-        const url = await server.listen();
-        this.gatewayPortInUse = Number(new URL(url).port);
-        this.gateway = { server, members };
+        if (!members.length) {
+          if (!gateway) return;
+          this.gateway = undefined;
+          await gateway.close();
+          this.log.info('gateway closed: no function runs');
+        } else if (!gateway) {
+          const server = new Gateway(members, { port: this.gatewayPortInUse || gatewayPort() });
+          try {
+            await server.listen();
+          } catch (e) {
+            // Ports it did open (HTTP functions') are closed again; the instances themselves keep running.
+            await server.close().catch(() => undefined);
+            throw e;
+          }
+          this.gatewayPortInUse = Number(new URL(server.url).port);
+          this.gateway = server;
+          this.logGateway(server);
+        } else {
+          const leaving = gateway.instances.filter((i) => !members.includes(i));
+          const joining = members.filter((i) => !gateway.instances.includes(i));
+          if (!leaving.length && !joining.length) return;
+          await Promise.all(leaving.map((i) => gateway.remove(i)));
+          await Promise.all(joining.map((i) => gateway.add(i)));
+          this.logGateway(gateway);
+        }
         this.gatewayFailureShown = false;
-        const functionUrls = [...server.functionUrls()].map(([id, u]) => `${this.instances.get(id)?.fn.name ?? id} ${u}`);
-        this.log.info(`gateway ${url}${functionUrls.length ? `; HTTP functions: ${functionUrls.join(', ')}` : ''}`);
       } catch (e) {
-        // Ports it did open (HTTP functions') are closed again; the instances themselves keep running.
-        await server.close().catch(() => undefined);
         this.log.error(`the gateway could not listen: ${e instanceof Error ? e.message : String(e)}`);
         if (!this.gatewayFailureShown) this.problems.fire(e);
         this.gatewayFailureShown = true;
       }
       this.changed.fire();
     });
+  }
+
+  private logGateway(gateway: Gateway): void {
+    const functionUrls = [...gateway.functionUrls()].map(([id, u]) => `${this.instances.get(id)?.fn.name ?? id} ${u}`);
+    this.log.info(`gateway ${gateway.url}${functionUrls.length ? `; HTTP functions: ${functionUrls.join(', ')}` : ''}`);
   }
 
   showLogs(fn: FunctionSpec): void {

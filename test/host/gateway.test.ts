@@ -190,6 +190,44 @@ describe('host/Gateway', function () {
     await second.close();
   });
 
+  it('instances added and removed while it listens: an invocation in flight to another function is not disturbed', async () => {
+    const slow = await fixtureFunction({ name: 'slow' });
+    const leaving = await fixtureFunction({ name: 'leaving', kind: 'http' });
+    const joining = await fixtureFunction({ name: 'joining', kind: 'http' });
+    const [a, b, c] = [slow, leaving, joining].map((fn) => new Instance(fn, { backend: 'process', startupTimeoutMs: 3000 }));
+    const live = new Gateway([a, b], { port: 0 });
+    try {
+      await live.listen();
+      const invokeA = (body: string) => fetch(`${live.url}/2023-03-30/functions/slow/invocations`, { method: 'POST', body });
+      assert.equal((await invokeA('{}')).status, 200, 'A is started before the slow call, so the call is all in flight');
+      const bUrl = live.functionUrls().get(leaving.id) as string;
+      assert.equal((await fetch(`${bUrl}/before`)).status, 200);
+
+      const inFlight = invokeA('{"sleepMs":1500}');
+      await new Promise((r) => setTimeout(r, 200));
+      await live.remove(b);
+      await live.add(c);
+      const res = await inFlight;
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as Seen).body, '{"sleepMs":1500}');
+
+      const gone = await fetch(`${live.url}/2016-08-15/proxy/any/leaving/x`);
+      assert.equal(gone.status, 404);
+      assert.equal(((await gone.json()) as { ErrorCode: string }).ErrorCode, 'FunctionNotFound');
+      await assert.rejects(fetch(`${bUrl}/after`), (e: Error & { cause?: { code?: string } }) => e.cause?.code === 'ECONNREFUSED', 'B\'s own port is closed');
+      assert.deepEqual([...live.functionUrls().keys()], [joining.id]);
+
+      const viaMain = await fetch(`${live.url}/2016-08-15/proxy/any/joining/y`);
+      assert.equal(viaMain.status, 200);
+      assert.equal(((await viaMain.json()) as Seen).url, '/2016-08-15/proxy/any/joining/y');
+      const own = await fetch(`${live.functionUrls().get(joining.id) as string}/z`);
+      assert.equal(((await own.json()) as Seen).url, '/z');
+    } finally {
+      await live.close();
+      await Promise.all([a, b, c].map((i) => i.stop()));
+    }
+  });
+
   it('the official FC 2.0 SDK (@alicloud/fc2) invokes through the gateway', async () => {
     const client = new FC2('1234567890', { accessKeyID: 'ak', accessKeySecret: 'sk', region: 'cn-hangzhou', endpoint: gateway.url });
     const res = await client.invokeFunction('svc', 'legacy', '{"sdk":2}');
