@@ -259,8 +259,9 @@ export const debuggerContribution = {
   runtime: 'node',
   languages: ['javascript', 'typescript', 'python', 'java', 'yaml'],
   configurationAttributes: { launch: launchAttributes, attach: attachAttributes },
-  // No initialConfigurations: launch.json's first content comes from one place, the Initial configuration
-  // provider (src/vscode/debug), which writes one configuration per function and GENERIC_LAUNCH without any.
+  // The same GENERIC_LAUNCH the Initial configuration provider (src/vscode/debug) falls back to; the provider
+  // replaces it with one configuration per function when the workspace declares some.
+  initialConfigurations: [GENERIC_LAUNCH],
   configurationSnippets: [
     {
       label: 'FC Box: Debug a function',
