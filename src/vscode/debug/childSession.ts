@@ -124,11 +124,30 @@ async function startChildSession(watcher: AttachWatcher, parent: vscode.DebugSes
   await reply(await target.reply);
 }
 
+/** The fcbox session `session` was started under, at any depth (js-debug adds a target session of its own). */
+function fcboxAncestor(session: vscode.DebugSession): vscode.DebugSession | undefined {
+  for (let p = session.parentSession; p; p = p.parentSession) if (p.type === DEBUG_TYPE) return p;
+  return undefined;
+}
+
 export function watchAttachEvents(): vscode.Disposable {
   const watcher = new AttachWatcher();
+  /** Language sessions started under each fcbox session, by the fcbox session's id. */
+  const descendants = new Map<string, vscode.DebugSession[]>();
   return vscode.Disposable.from(
     vscode.debug.registerDebugAdapterTrackerFactory('*', watcher),
-    vscode.debug.onDidTerminateDebugSession((s) => watcher.terminated(s)),
+    vscode.debug.onDidStartDebugSession((s) => {
+      const owner = fcboxAncestor(s);
+      if (owner) descendants.set(owner.id, [...(descendants.get(owner.id) ?? []), s]);
+    }),
+    vscode.debug.onDidTerminateDebugSession((s) => {
+      watcher.terminated(s);
+      if (s.type !== DEBUG_TYPE) return;
+      // lifecycleManagedByParent routes restart requests to us but does not end the language sessions with us;
+      // seen in the e2e run: js-debug's sessions could outlive the instance they debugged by more than 30 s.
+      for (const d of (descendants.get(s.id) ?? []).reverse()) void Promise.resolve(vscode.debug.stopDebugging(d)).catch(() => undefined);
+      descendants.delete(s.id);
+    }),
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       if (e.session.type !== DEBUG_TYPE || e.event !== ATTACH_EVENT) return;
       void startChildSession(watcher, e.session, e.body as AttachEventBody);

@@ -89,7 +89,9 @@ describe('F5 debugging (Node custom runtime)', () => {
   });
 
   async function stopLeavesNothing(): Promise<void> {
-    await vscode.debug.stopDebugging();
+    // Stopping every session at once can race js-debug's own termination of its child sessions; VS Code then
+    // rejects a terminate request as Canceled although the sessions end. What counts is what is left afterwards.
+    await Promise.resolve(vscode.debug.stopDebugging()).catch((e: Error) => assert.strictEqual(e.message, 'Canceled'));
     const api = await fcbox();
     await waitFor('no instance', 30_000, async () => ((await treeItems(api.trees.instances)).length === 0 ? true : undefined));
     await waitFor('the debug session to end', 30_000, () => (vscode.debug.activeDebugSession ? undefined : true));
