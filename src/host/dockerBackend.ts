@@ -11,6 +11,7 @@ import { Backend, BackendIO, ExitInfo, RunningServer, preferredPort } from './ba
 import { caExited, caFilePermission } from './faults';
 import { listeningSockets } from './sockets';
 import { RunSpec } from './types';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const OWNER_LABEL = 'fcbox.owner';
 const OWNER = `${os.hostname()}/${process.pid}`;
@@ -138,7 +139,7 @@ export class DockerBackend implements Backend {
       };
     });
     void untilExited(container, waited).then(async (info) => {
-      await Promise.race([streamEnded, new Promise((r2) => setTimeout(r2, 200))]);
+      await Promise.race([streamEnded, delay(200)]);
       settle(info);
     });
     let removing: Promise<void> | undefined;
@@ -325,7 +326,7 @@ const PULL_ERRORS: [RegExp, string, (image: string, registry: string) => string]
 
 /** One line with the image, the reason and the fix; the engine's own words go to `details`. */
 function pullFailed(image: string, message: string): FcboxError {
-  const said = message.replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim().split('\n')[0];
+  const said = engineSaid(message);
   const registry = registryOf(image);
   const known = PULL_ERRORS.find(([pattern]) => pattern.test(said));
   const [reason, fix] = known ? [known[1], known[2](image, registry)] : [said, 'check the image name, run `docker login` for private registries, or build the image locally'];
@@ -366,7 +367,7 @@ async function untilExited(container: Docker.Container, first: Promise<{ StatusC
       return waitError !== undefined && statusCode(e) !== 404 ? { code: null, signal: null, error: waitError } : { code: status, signal: null };
     }
     if (!state.Running) return { code: state.ExitCode ?? status, signal: null };
-    await new Promise((r) => setTimeout(r, 100));
+    await delay(100);
     // 'not-running' answers at once for a container that has stopped between the inspect and this call.
     waited = container.wait({ condition: 'not-running' });
   }
@@ -393,7 +394,7 @@ async function removeContainer(container: Docker.Container): Promise<void> {
     } catch (e) {
       if (statusCode(e) === 404) return;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await delay(100);
   }
   await container.remove({ force: true }).catch((e: unknown) => {
     if (statusCode(e) !== 404 && statusCode(e) !== 409) throw e;

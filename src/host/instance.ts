@@ -18,6 +18,7 @@ import { lineSplitter, LogBook } from './logs';
 import { waitUntilReady } from './readiness';
 import { buildRunSpec, credentialsOf } from './runSpec';
 import { Credentials, InstanceOptions, InstanceState, InvokeRequest, InvokeResult, LogLine, RunSpec } from './types';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** The backend for a run specification; embedders may pass their own to Instance. */
 export function backendFor(spec: RunSpec): Backend {
@@ -261,7 +262,7 @@ export class Instance extends EventEmitter {
       return this.startFailed(asFcboxError(e));
     }
     if (life.aborted) {
-      await server.stop().catch((e: unknown) => this.book.system(`cannot stop ${server.description}: ${(e as Error).message}`, 'warning'));
+      await this.stopQuietly(server);
       return this.stoppedEarly(life);
     }
     this.book.system(`started ${this.fn.name} (${server.description}, ${spec.backend})`);
@@ -272,7 +273,7 @@ export class Instance extends EventEmitter {
       running.agent.destroy();
       if (this.running !== running) return;
       // A crashed container is still there to be removed.
-      server.stop().catch((e: unknown) => this.book.system(`cannot remove ${server.description}: ${(e as Error).message}`, 'warning'));
+      void this.stopQuietly(server, 'remove');
       this.running = undefined;
       this.book.system(`${this.fn.name} exited (${exit.error ?? (exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`)}); it restarts on the next invocation`, 'error');
       this.setState('crashed');
@@ -281,17 +282,17 @@ export class Instance extends EventEmitter {
     try {
       await waitUntilReady(server, spec, this.fn.platform, () => this.book.all(), life);
     } catch (e) {
-      await server.stop().catch((err: unknown) => this.book.system(`cannot stop ${server.description}: ${(err as Error).message}`, 'warning'));
+      await this.stopQuietly(server);
       if (life.aborted) return this.stoppedEarly(life);
       return this.startFailed(asFcboxError(e));
     }
     if (life.aborted) {
-      await server.stop().catch((e: unknown) => this.book.system(`cannot stop ${server.description}: ${(e as Error).message}`, 'warning'));
+      await this.stopQuietly(server);
       return this.stoppedEarly(life);
     }
     // What the server printed while starting ("listening on 9000") may still sit in the pipe; a line read after the
     // first request begins would be attributed to it by timing. One poll of the event loop (≤ 1 ms) reads it first.
-    await new Promise((res) => setTimeout(res, 1));
+    await delay(1);
     this.running = running;
     this.book.system(`ready after ${Date.now() - t0} ms: the server accepts connections (reached at ${server.host}:${server.port})`);
     this.setState('ready');
@@ -310,6 +311,11 @@ export class Instance extends EventEmitter {
     this.book.system(`${error.code}: ${error.message}`, 'error');
     this.setState('crashed');
     throw error;
+  }
+
+  /** Stops a server on a path that is already failing or ending: a failure to stop it is a warning, not a throw. */
+  private stopQuietly(server: RunningServer, verb: 'stop' | 'remove' = 'stop'): Promise<void> {
+    return server.stop().catch((e: unknown) => this.book.system(`cannot ${verb} ${server.description}: ${(e as Error).message}`, 'warning'));
   }
 
   private async kill(r: Running): Promise<void> {
@@ -418,7 +424,7 @@ export class Instance extends EventEmitter {
       }
       // The connection broke: the server died or closed it mid-request (seed 001 §7.2.7, §7.2.9). Give the
       // backend a moment to report the exit (docker's wait lags the socket), so the next call restarts it.
-      await Promise.race([r.server.exited, new Promise((res) => setTimeout(res, 1000))]);
+      await Promise.race([r.server.exited, delay(1000)]);
       return this.failed(requestId, t0, processExited(this.book.all()));
     } finally {
       this.book.end(requestId);

@@ -68,9 +68,10 @@ export class LogBook {
   constructor(private readonly emit: (line: LogLine) => void) {}
 
   add(stream: LogLine['stream'], text: string, level?: LogLine['level']): LogLine {
-    const line: LogLine = { time: Date.now(), stream, text, requestId: this.attribute(text) };
+    const [requestId, byTiming] = this.attribute(text);
+    const line: LogLine = { time: Date.now(), stream, text, requestId };
     if (level) line.level = level;
-    if (line.requestId && !MARKER.test(text) && this.open.size === 0) this.byTiming.add(line);
+    if (byTiming) this.byTiming.add(line);
     this.keep(line);
     return line;
   }
@@ -136,7 +137,8 @@ export class LogBook {
     }
   }
 
-  private attribute(text: string): string | undefined {
+  /** The request a line belongs to, and whether only timing says so (no marker names it, none is open). */
+  private attribute(text: string): [requestId: string | undefined, byTiming: boolean] {
     const m = MARKER.exec(text);
     if (m) {
       const [, edge, id] = m;
@@ -150,11 +152,11 @@ export class LogBook {
         remember(this.ended, id);
         this.endWaiters.get(id)?.();
       }
-      return id;
+      return [id, false];
     }
-    if (this.open.size === 1) return this.open.values().next().value;
-    if (this.open.size === 0 && this.inFlight.size === 1) return this.inFlight.values().next().value;
-    return undefined;
+    if (this.open.size === 1) return [this.open.values().next().value, false];
+    if (this.open.size === 0 && this.inFlight.size === 1) return [this.inFlight.values().next().value, true];
+    return [undefined, false];
   }
 }
 

@@ -7,6 +7,7 @@ import { FcboxError } from '../spec/errors';
 import { Backend, BackendIO, ExitInfo, RunningServer, portIsFree } from './backend';
 import { listeningSockets, processGroup, socketInodes } from './sockets';
 import { RunSpec } from './types';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Which function holds which port in this process: processes share the host's ports, so two functions on 9000
@@ -49,7 +50,7 @@ export class ProcessBackend implements Backend {
       child.once('exit', (code, signal) => {
         const closed = new Promise((r) => child.once('close', r));
         // What the server printed before it died is still in the pipes: read it for a moment, then let go.
-        void Promise.race([closed, new Promise((r) => setTimeout(r, PIPE_GRACE_MS))]).then(() => {
+        void Promise.race([closed, delay(PIPE_GRACE_MS)]).then(() => {
           child.stdout.destroy();
           child.stderr.destroy();
           io.output('stdout', null);
@@ -98,6 +99,6 @@ function killGroup(pgid: number): void {
 async function waitGroupGone(pgid: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     if (processGroup(pgid).length === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
+    await delay(20);
   }
 }

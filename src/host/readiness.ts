@@ -9,6 +9,7 @@ import { RunningServer } from './backend';
 import { exitedBeforeReady, loopbackOnly, neverListened, scfNotListening, wrongPort } from './faults';
 import { classify, ListeningSocket } from './sockets';
 import { LogLine, RunSpec } from './types';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** A server that listens elsewhere for this long, and not on its port, is on the wrong port (debug ports excluded). */
 const WRONG_PORT_GRACE_MS = 1000;
@@ -70,7 +71,7 @@ export async function waitUntilReady(server: RunningServer, spec: RunSpec, platf
       throw notStarted(platform, port, spec.startupTimeoutMs, logs());
     }
     // Poll fast at first: the cold-start overhead budget is tens of milliseconds.
-    await sleep(attempt < 100 ? 2 : 50);
+    await delay(attempt < 100 ? 2 : 50);
   }
 }
 
@@ -100,6 +101,3 @@ export function accepts(host: string, port: number, holdMs: number): Promise<boo
   });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

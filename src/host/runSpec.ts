@@ -13,7 +13,7 @@ import { BackendKind, Credentials, HostOptions, RunSpec } from './types';
 export { CODE_MOUNT };
 
 /** Seed 002: "The HTTP server must be ready within 120 seconds"; seed 004: SCF "started within 30 seconds". */
-export function platformStartupTimeoutMs(fn: Pick<FunctionSpec, 'platform'>): number {
+function platformStartupTimeoutMs(fn: Pick<FunctionSpec, 'platform'>): number {
   return fn.platform === 'scf' ? 30_000 : 120_000;
 }
 
