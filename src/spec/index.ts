@@ -9,3 +9,4 @@ export { findProjectFiles, isProjectFileName, PROJECT_FILE_GLOB, SKIPPED_DIRS } 
 export { loadProject, loadProjects, findFunction, configurationError, variableReferences } from './project';
 export type { LoadOptions, VariableReference } from './project';
 export type { Outcome } from './resolve';
+export { S_YAML_SCHEMA } from './validate';

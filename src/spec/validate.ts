@@ -1,5 +1,8 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../schemas/s.schema.json';
+
+/** The s.yaml schema as bundled; the editor's completion reads the same object. */
+export const S_YAML_SCHEMA: Readonly<Record<string, unknown>> = schema;
 import { DiagnosticCode } from './codes';
 import { ParsedFile, YamlPath } from './parse';
 
@@ -23,14 +26,11 @@ export function validateSchema(parsed: ParsedFile): void {
   const data = parsed.toPlain();
   const validate = validator();
   if (validate(data)) return;
-  const seen = new Set<string>();
+  // ajv may report one problem through several paths; loadProject's unique() keeps one of each.
   for (const error of relevant(validate.errors ?? [])) {
     const at = instancePath(error.instancePath);
     const { code, message, hint, onKey, replacement } = describe(error, at);
     const target = error.keyword === 'additionalProperties' ? [...at, (error.params as { additionalProperty: string }).additionalProperty] : at;
-    const key = `${code}|${target.join('/')}|${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
     parsed.report(code, parsed.locate(target, onKey ? 'key' : 'value'), message, hint, replacement ? { replacement } : undefined);
   }
 }
