@@ -139,7 +139,7 @@ export class InstanceManager implements vscode.Disposable {
     const running = this.instances.get(fn.id);
     if (running?.debugSession) return;
     this.assertRunnable(fn);
-    if (running) await this.stop(fn);
+    await this.releaseForDebug(fn);
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fn.projectFile));
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Debugging ${fn.name}`, cancellable: true },

@@ -66,24 +66,29 @@ export class ProjectIndex implements vscode.Disposable {
 
   /** Re-reads one file now (after a quick fix changed something its checks look at, such as bootstrap). */
   async reload(uri: vscode.Uri): Promise<void> {
-    if (!isProjectFile(uri)) return;
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const text = open?.getText() ?? (await readText(uri));
-    if (text === undefined) return this.remove(uri);
-    const previous = this.projects.get(uri.fsPath);
-    // A save of what was already parsed from the buffer, or a touch: the same text parses to the same project.
-    if (previous?.text === text && !this.forced.delete(uri.fsPath)) return;
-    const project = loadProject(uri.fsPath, { text });
-    // serverless.yml is also the Serverless Framework's file name; only SCF ones are ours.
-    if (!project.edition && /serverless\.ya?ml$/.test(uri.path)) return this.remove(uri);
-    this.projects.set(uri.fsPath, { project, text });
-    this.changed.fire();
+    if (await this.update(uri)) this.changed.fire();
   }
 
   /** Like reload, but also when the text did not change (a check depends on files beside it). */
   recheck(uri: vscode.Uri): Promise<void> {
     this.forced.add(uri.fsPath);
     return this.reload(uri);
+  }
+
+  /** Reads one file into the index without telling anyone; true when what the index holds changed. */
+  private async update(uri: vscode.Uri): Promise<boolean> {
+    if (!isProjectFile(uri)) return false;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const text = open?.getText() ?? (await readText(uri));
+    if (text === undefined) return this.projects.delete(uri.fsPath);
+    const previous = this.projects.get(uri.fsPath);
+    // A save of what was already parsed from the buffer, or a touch: the same text parses to the same project.
+    if (previous?.text === text && !this.forced.delete(uri.fsPath)) return false;
+    const project = loadProject(uri.fsPath, { text });
+    // serverless.yml is also the Serverless Framework's file name; only SCF ones are ours.
+    if (!project.edition && /serverless\.ya?ml$/.test(uri.path)) return this.projects.delete(uri.fsPath);
+    this.projects.set(uri.fsPath, { project, text });
+    return true;
   }
 
   private remove(uri: vscode.Uri): void {
@@ -106,7 +111,9 @@ export class ProjectIndex implements vscode.Disposable {
     const uris = await vscode.workspace.findFiles(PROJECT_GLOB, EXCLUDE_GLOB);
     const found = new Set(uris.map((u) => u.fsPath));
     for (const file of [...this.projects.keys()]) if (!found.has(file)) this.projects.delete(file);
-    await Promise.all(uris.map((u) => (!this.projects.has(u.fsPath) ? this.reload(u) : all ? this.recheck(u) : undefined)));
+    if (all) for (const u of uris) if (this.projects.has(u.fsPath)) this.forced.add(u.fsPath);
+    // One change event for the whole scan: each listener (diagnostics, trees, lenses) redoes all files at once.
+    await Promise.all(uris.map((u) => (all || !this.projects.has(u.fsPath) ? this.update(u) : undefined)));
     this.changed.fire();
   }
 

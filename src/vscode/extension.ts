@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): FcboxApi {
     invoker,
     ...registerCommands(services),
     ...views.disposables,
-    ...registerEditing(context.extensionUri, projects, instances),
+    ...registerEditing(projects, instances),
     registerStatusBar(instances),
   );
   registerDebugging(context, projects, {

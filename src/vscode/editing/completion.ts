@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { redHatYamlInstalled } from './diagnostics';
 
 /** The subset of JSON schema that schemas/s.schema.json uses and completion needs. */
-interface Schema {
+export interface Schema {
   $ref?: string;
   type?: string | string[];
   description?: string;

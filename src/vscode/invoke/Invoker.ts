@@ -52,7 +52,7 @@ export class Invoker implements vscode.Disposable {
     if (!choice) return undefined;
     // workspaceState is not a blob store: an event of megabytes is sent but not remembered.
     if (JSON.stringify(choice).length <= REMEMBER_MAX_CHARS) await this.state.update(lastKey(fn), choice);
-    const instance = this.instances.get(fn.id) ?? (await this.instances.run(fn));
+    const instance = await this.instances.run(fn);
     const [title, req] = toRequest(fn, choice);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `Invoking ${fn.name}` },
@@ -64,7 +64,7 @@ export class Invoker implements vscode.Disposable {
   }
 
   async callHook(fn: FunctionSpec, hook: Hook): Promise<InvocationSummary | undefined> {
-    const instance = this.instances.get(fn.id) ?? (await this.instances.run(fn));
+    const instance = await this.instances.run(fn);
     const result = await instance.hook(hook);
     if (!result) {
       void vscode.window.showInformationMessage(`${fn.name}: no ${hook} hook is configured.`);
